@@ -1,0 +1,54 @@
+// Which inputs changed, and which of those force a new job. Pure and local: no HTTP (design.md fact 5).
+// Both sides go through normalizeInputs, so what the server rewrites or adds is never a change.
+import { isDeepStrictEqual } from "node:util";
+import jobSchema from "../schema/deployment-job.schema.json";
+import { DeploymentJobInputs, normalizeInputs, RUN_ONCE_SCHEDULES } from "./payload";
+import { CheckFailure } from "./validate";
+
+/** Every input of a DeploymentJob; anything else in olds (outputs, `__provider`) is not compared. */
+export const INPUT_KEYS = Object.keys(jobSchema.properties) as (keyof DeploymentJobInputs)[];
+
+/** A new platform is a new job: Qualys keeps Windows and Linux jobs apart. */
+export const REPLACE_KEYS: (keyof DeploymentJobInputs)[] = ["platform"];
+
+export interface JobDiff {
+    /** Top-level inputs whose canonical values differ. */
+    changed: string[];
+    /** The subset of `changed` that replaces the job. */
+    replaces: string[];
+}
+
+export function pickInputs(props: Record<string, unknown>): Partial<DeploymentJobInputs> {
+    return Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+}
+
+export function diffJob(olds: Record<string, unknown>, news: Record<string, unknown>): JobDiff {
+    const before = normalizeInputs(pickInputs(olds)) as Record<string, unknown>;
+    const after = normalizeInputs(pickInputs(news)) as Record<string, unknown>;
+    const changed = INPUT_KEYS.filter((k) => !isDeepStrictEqual(before[k], after[k]));
+    return { changed, replaces: changed.filter((k) => REPLACE_KEYS.includes(k)) };
+}
+
+export function isRunOnce(inputs: Partial<DeploymentJobInputs>): boolean {
+    return RUN_ONCE_SCHEDULES.includes(inputs.scheduleType ?? "On-demand");
+}
+
+/**
+ * Qualys locks a run-once job (On-demand, Once) once it is enabled: it can be neither edited nor
+ * disabled (Enable_Disable_Jobs.htm). A plan must not promise such an edit, so `check` refuses it
+ * here, before any request. A new platform is allowed: that replaces the job rather than edit it.
+ */
+export function lockedRunOnceChanges(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+    const before = normalizeInputs(pickInputs(olds));
+    if (before.status !== "Enabled" || !isRunOnce(before)) return [];
+    const { changed, replaces } = diffJob(olds, news);
+    if (replaces.length) return [];
+    return changed.map((property) => ({
+        property,
+        reason:
+            property === "status"
+                ? `cannot go back to Disabled: this ${before.scheduleType} job was enabled, and Qualys never disables a run-once job`
+                : `cannot change: this ${before.scheduleType} job was enabled, and Qualys locks a run-once job once enabled. ` +
+                  `Declare a new DeploymentJob for the new configuration (it runs again when enabled) and remove this one`,
+    }));
+}
