@@ -1,5 +1,7 @@
-// got 14 is ESM-only and the provider loads it with a dynamic import() from CommonJS
-// (design.md fact 7); jest runs that only with NODE_OPTIONS=--experimental-vm-modules (see npm test).
+// got 14 is ESM-only and the provider loads it with a dynamic import() from CommonJS (design.md
+// fact 7). ts-jest would compile that import() into require(), so tests load the provider as tsc
+// built it (dist/provider, built by `npm test`'s pretest): the same code the dynamic-provider
+// process runs. jest runs import() from CommonJS only with NODE_OPTIONS=--experimental-vm-modules.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -7,5 +9,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
   testTimeout: 60000,
+  moduleNameMapper: { "^(?:\\.\\./)+provider/(.*)$": "<rootDir>/dist/provider/$1" },
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.pulumi-cli/"],
 };

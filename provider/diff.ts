@@ -18,11 +18,12 @@ export interface JobDiff {
     replaces: string[];
 }
 
-export function pickInputs(props: Record<string, unknown>): Partial<DeploymentJobInputs> {
-    return Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]));
+export function pickInputs(props: object): Partial<DeploymentJobInputs> {
+    const record = props as Record<string, unknown>;
+    return Object.fromEntries(INPUT_KEYS.filter((k) => record[k] !== undefined).map((k) => [k, record[k]]));
 }
 
-export function diffJob(olds: Record<string, unknown>, news: Record<string, unknown>): JobDiff {
+export function diffJob(olds: object, news: object): JobDiff {
     const before = normalizeInputs(pickInputs(olds)) as Record<string, unknown>;
     const after = normalizeInputs(pickInputs(news)) as Record<string, unknown>;
     const changed = INPUT_KEYS.filter((k) => !isDeepStrictEqual(before[k], after[k]));
@@ -38,7 +39,7 @@ export function isRunOnce(inputs: Partial<DeploymentJobInputs>): boolean {
  * disabled (Enable_Disable_Jobs.htm). A plan must not promise such an edit, so `check` refuses it
  * here, before any request. A new platform is allowed: that replaces the job rather than edit it.
  */
-export function lockedRunOnceChanges(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+export function lockedRunOnceChanges(olds: object, news: object): CheckFailure[] {
     const before = normalizeInputs(pickInputs(olds));
     if (before.status !== "Enabled" || !isRunOnce(before)) return [];
     const { changed, replaces } = diffJob(olds, news);
