@@ -275,7 +275,7 @@ function decodeScript(script: unknown, priorScript?: string): string {
  * schedule stay, at their defaults too, for reviewers. Values unknown at preview pass through.
  */
 export function normalizeInputs<T extends Partial<DeploymentJobInputs>>(inputs: T): T {
-    const out = prune(inputs, DEFAULTS) as Record<string, unknown>;
+    const out = (prune(inputs, DEFAULTS) ?? {}) as Record<string, unknown>;
     for (const key of ID_SETS) {
         if (Array.isArray(out[key])) out[key] = [...new Set(out[key] as string[])].sort();
     }
@@ -346,4 +346,14 @@ export function serverFacts(api: ApiJob): ServerFacts {
         applicableAssetCount: api.applicableAssetCount ?? null,
         patchCount: api.patchCount ?? null,
     };
+}
+
+export const FACT_KEYS: (keyof ServerFacts)[] = [
+    "serverStatus", "customerId", "createdBy", "createdAt", "updatedBy", "updatedAt", "jobTriggerStatus", "applicableAssetCount", "patchCount",
+];
+
+/** The server facts recorded in a resource's outputs. */
+export function factsOf(outputs: object): ServerFacts {
+    const record = outputs as Record<string, unknown>;
+    return Object.fromEntries(FACT_KEYS.map((k) => [k, record[k] ?? null])) as unknown as ServerFacts;
 }

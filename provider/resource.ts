@@ -1,0 +1,67 @@
+// The DeploymentJob resource. Its provider object is what Pulumi serializes into every resource's
+// state (`__provider`): each method only requires this package by name and delegates, so the stored
+// text is small, portable and holds no credentials, schema or client (design.md fact 1,
+// pulumi/pulumi#8265). The package must therefore be installed where the program runs, as usual.
+import * as pulumi from "@pulumi/pulumi";
+import jobSchema from "../schema/deployment-job.schema.json";
+import type { DeploymentJobArgs } from "./inputs.generated";
+import { FACT_KEYS } from "./payload";
+
+// Each method requires the provider module by name ("qualys-pm-pulumi/provider", see package.json
+// exports) as a literal, so the serializer captures no variable, and delegates to it. Short names
+// keep `__provider` under 2 KB per resource.
+const delegatingProvider: pulumi.dynamic.ResourceProvider = {
+    configure: (r) => require("qualys-pm-pulumi/provider").configure(r),
+    check: (o, n) => require("qualys-pm-pulumi/provider").check(o, n),
+    diff: (i, o, n) => require("qualys-pm-pulumi/provider").diff(i, o, n),
+    create: (n) => require("qualys-pm-pulumi/provider").create(n),
+    read: (i, p) => require("qualys-pm-pulumi/provider").read(i, p),
+    update: (i, o, n) => require("qualys-pm-pulumi/provider").update(i, o, n),
+    delete: (i, p) => require("qualys-pm-pulumi/provider").delete(i, p),
+};
+
+/**
+ * A Qualys Patch Management deployment job (`/pm/v1/deploymentjob`).
+ *
+ * A job is created Disabled unless `status: "Enabled"` is declared, because enabling submits it for
+ * execution: an On-demand job starts patching at once. Qualys locks run-once jobs (On-demand, Once)
+ * once enabled; this resource refuses, at preview, any change to such a job.
+ *
+ * Adopt an existing job with the `import` resource option:
+ * `new DeploymentJob("x", args, { import: "<job id>" })`.
+ */
+export class DeploymentJob extends pulumi.dynamic.Resource {
+    /** The job's id in Qualys. */
+    declare readonly id: pulumi.Output<string>;
+    /** The job's status as Qualys reports it, e.g. `Prepared` for an enabled job that was triggered. */
+    declare readonly serverStatus: pulumi.Output<string | null>;
+    /** The Qualys subscription that owns the job. */
+    declare readonly customerId: pulumi.Output<string | null>;
+    /** User name of the job's creator. */
+    declare readonly createdBy: pulumi.Output<string | null>;
+    /** When the job was created, epoch milliseconds. */
+    declare readonly createdAt: pulumi.Output<number | null>;
+    /** User name of the job's last editor. */
+    declare readonly updatedBy: pulumi.Output<string | null>;
+    /** When the job was last edited, epoch milliseconds. */
+    declare readonly updatedAt: pulumi.Output<number | null>;
+    /** Qualys' trigger state of the job (1 once triggered); its codes are not documented. */
+    declare readonly jobTriggerStatus: pulumi.Output<number | null>;
+    /** Assets the job applies to, as Qualys counts them. */
+    declare readonly applicableAssetCount: pulumi.Output<number | null>;
+    /** Patches in the job, as Qualys counts them. */
+    declare readonly patchCount: pulumi.Output<number | null>;
+
+    /** Each input, as recorded after normalisation (e.g. `name`, `platform`, `status`). */
+    declare readonly name: pulumi.Output<string>;
+    declare readonly platform: pulumi.Output<"Windows" | "Linux">;
+    declare readonly status: pulumi.Output<"Enabled" | "Disabled">;
+    declare readonly scheduleType: pulumi.Output<string>;
+
+    constructor(name: string, args: DeploymentJobArgs, opts?: pulumi.CustomResourceOptions) {
+        // Every output registered as undefined, or Pulumi drops what create/update return (pulumi#13983).
+        const outputs = Object.fromEntries([...Object.keys(jobSchema.properties), ...FACT_KEYS].map((k) => [k, undefined]));
+        // The type token pulumi-nodejs:dynamic/qualys:DeploymentJob must never change: it is in every URN.
+        super(delegatingProvider, name, { ...outputs, ...args }, opts, "qualys", "DeploymentJob");
+    }
+}

@@ -1,0 +1,35 @@
+// Where the provider finds Qualys: the stack's config in the `qualys:` namespace (handed to the
+// dynamic provider's `configure`), else environment variables. Read when the provider runs, never
+// captured into state (design.md fact 2). Pure: the caller passes a config lookup.
+import type { ClientSettings } from "./client";
+import { validateSettings } from "./validate";
+
+/** Each setting: its stack config key and its environment variable. */
+export const SETTING_SOURCES = {
+    gatewayUrl: { config: "qualys:gatewayUrl", env: "QUALYS_GATEWAY_URL" },
+    username: { config: "qualys:username", env: "QUALYS_USERNAME" },
+    password: { config: "qualys:password", env: "QUALYS_PASSWORD" },
+    requestTimeoutMs: { config: "qualys:requestTimeoutMs", env: "QUALYS_REQUEST_TIMEOUT_MS" },
+    maxRetries: { config: "qualys:maxRetries", env: "QUALYS_MAX_RETRIES" },
+} as const;
+
+const NUMERIC = new Set(["requestTimeoutMs", "maxRetries"]);
+
+/** Stack config first, then the environment. `lookup` returns a config value or undefined. */
+export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+    const settings: Record<string, unknown> = {};
+    for (const [name, source] of Object.entries(SETTING_SOURCES)) {
+        const raw = lookup(source.config) ?? env[source.env];
+        if (raw === undefined || raw === "") continue;
+        settings[name] = NUMERIC.has(name) && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    }
+    const failures = validateSettings(settings);
+    if (failures.length) {
+        const lines = failures.map((f) => {
+            const source = SETTING_SOURCES[f.property as keyof typeof SETTING_SOURCES];
+            return source ? `${f.property} ${f.reason}: set ${source.config} (pulumi config set${f.property === "password" ? " --secret" : ""}) or ${source.env}` : `${f.property} ${f.reason}`;
+        });
+        throw new Error(`Qualys provider settings are incomplete:\n  ${lines.join("\n  ")}`);
+    }
+    return settings as unknown as ClientSettings;
+}

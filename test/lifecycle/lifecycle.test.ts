@@ -1,0 +1,230 @@
+// The whole lifecycle through @pulumi/pulumi's dynamic-provider server, played by test/harness,
+// against the emulator. test/e2e shows the same through the real engine.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PmEmulator, startEmulator } from "../emulator/server";
+import { CheckError, Declared, Engine } from "../harness/engine";
+import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
+import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+
+const PASSWORD = "demo-password";
+let emulator: PmEmulator;
+let engine: Engine;
+let stateFile: string;
+
+beforeAll(async () => {
+    emulator = await startEmulator();
+});
+afterAll(() => emulator.close());
+
+beforeEach(async () => {
+    emulator.reset();
+    stateFile = path.join(OUTPUT_DIR, `harness-state-${expect.getState().currentTestName!.replace(/\W+/g, "_").slice(0, 80)}.json`);
+    fs.rmSync(stateFile, { force: true });
+    engine = new Engine({
+        stateFile,
+        config: { "qualys:gatewayUrl": emulator.url, "qualys:username": "demo-user", "qualys:password": PASSWORD },
+        secretKeys: ["qualys:password"],
+    });
+    await engine.start();
+});
+afterEach(async () => {
+    await engine.stop();
+    keepOutput(`harness-stderr-${path.basename(stateFile)}.txt`, engine.stderr);
+});
+
+const program = (): Declared[] => [
+    { name: "linux-makecache", args: linuxMakeCache() },
+    { name: "windows-reattempts", args: windowsReattempts() },
+];
+
+function requestsSince(mark: number) {
+    return emulator.requests.slice(mark).map((r) => `${r.method} ${r.route}`);
+}
+
+test("up creates the seed's Linux MakeCache and Windows reattempt jobs; a second preview reports no changes and makes no request", async () => {
+    const steps = await engine.up(program());
+    expect(steps.map((s) => s.op)).toEqual(["create", "create"]);
+    expect(emulator.jobs()).toHaveLength(2);
+    const linux = emulator.jobs().find((j) => j.platform === "Linux")!;
+    expect(linux.preDeployActions[0]).toMatchObject({ action: "Run Script", params: { actionItem: "makecache Pre-Action", defaultScriptType: "MakeCache", remediationScope: false }, scriptType: "sh" });
+    const windows = emulator.jobs().find((j) => j.platform === "Windows")!;
+    expect(windows).toMatchObject({ enableReattemptFailedPatches: true, reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 15 } });
+    const mark = emulator.requests.length;
+    expect((await engine.preview(program())).map((s) => s.op)).toEqual(["same", "same"]);
+    expect(requestsSince(mark)).toEqual([]);
+});
+
+test("changing exponentialBackoffInterval updates in place with one PATCH", async () => {
+    await engine.up(program());
+    const changed = program();
+    changed[1].args = windowsReattempts({ reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 10 } });
+    const mark = emulator.requests.length;
+    const steps = await engine.up(changed);
+    expect(steps).toContainEqual({ name: "windows-reattempts", op: "update", changed: ["reattemptFailedPatches"] });
+    expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["PATCH update", "GET get"]);
+    expect(emulator.jobs().find((j) => j.platform === "Windows")!.reattemptFailedPatches.exponentialBackoffInterval).toBe(10);
+    expect((await engine.preview(changed)).map((s) => s.op)).toEqual(["same", "same"]);
+});
+
+test("changing the platform replaces the job, creating the new one before deleting the old", async () => {
+    await engine.up(program());
+    const oldId = engine.readState()["windows-reattempts"].id;
+    const changed = program();
+    changed[1].args = { ...linuxMakeCache(), name: "now linux" };
+    const steps = await engine.up(changed);
+    expect(steps).toContainEqual(expect.objectContaining({ name: "windows-reattempts", op: "replace" }));
+    expect(engine.calls.slice(-2)).toEqual(["Create windows-reattempts", "Delete windows-reattempts"]);
+    expect(emulator.state.jobs.has(oldId)).toBe(false);
+    expect(emulator.jobs().map((j) => j.platform).sort()).toEqual(["Linux", "Linux"]);
+});
+
+test("removing a resource from the program deletes its job", async () => {
+    await engine.up(program());
+    const steps = await engine.up(program().slice(0, 1));
+    expect(steps).toContainEqual({ name: "windows-reattempts", op: "delete", changed: [] });
+    expect(emulator.jobs().map((j) => j.platform)).toEqual(["Linux"]);
+    expect(Object.keys(engine.readState())).toEqual(["linux-makecache"]);
+});
+
+test("refresh with no edit changes nothing, although the server's answers differ from the requests", async () => {
+    await engine.up(program());
+    const before = engine.readState();
+    expect(await engine.refresh()).toEqual([]);
+    const after = engine.readState();
+    expect(Object.fromEntries(Object.entries(after).map(([n, e]) => [n, e.inputs]))).toEqual(Object.fromEntries(Object.entries(before).map(([n, e]) => [n, e.inputs])));
+    expect((await engine.preview(program())).map((s) => s.op)).toEqual(["same", "same"]);
+});
+
+test("refresh reports a job edited outside Pulumi as drift, and the next preview proposes to restore it", async () => {
+    await engine.up(program());
+    const winId = engine.readState()["windows-reattempts"].id;
+    const linuxId = engine.readState()["linux-makecache"].id;
+    emulator.editJob(winId, (job) => (job.reattemptFailedPatches = { noOfReattempts: 1, exponentialBackoffInterval: 15 }));
+    emulator.editJob(linuxId, (job) => (job.preDeployActions = []));
+    expect(await engine.refresh()).toEqual(["linux-makecache", "windows-reattempts"]);
+    expect(engine.readState()["windows-reattempts"].inputs.reattemptFailedPatches).toEqual({ noOfReattempts: 1, exponentialBackoffInterval: 15 });
+    const plan = await engine.preview(program());
+    expect(plan).toEqual([
+        { name: "linux-makecache", op: "update", changed: ["packageCacheUpdate"] },
+        { name: "windows-reattempts", op: "update", changed: ["reattemptFailedPatches"] },
+    ]);
+    await engine.up(program());
+    expect(emulator.state.jobs.get(winId)!.reattemptFailedPatches.noOfReattempts).toBe(5);
+    expect(emulator.state.jobs.get(linuxId)!.preDeployActions).toHaveLength(1);
+});
+
+test("refresh reports a job disabled outside Pulumi as drift", async () => {
+    const jobs = program();
+    jobs[1].args = windowsReattempts({ status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
+    await engine.up(jobs);
+    const id = engine.readState()["windows-reattempts"].id;
+    emulator.editJob(id, (job) => (job.status = "Disabled"));
+    expect(await engine.refresh()).toEqual(["windows-reattempts"]);
+    expect(await engine.preview(jobs)).toContainEqual({ name: "windows-reattempts", op: "update", changed: ["status"] });
+});
+
+test("a job deleted outside Pulumi is dropped by refresh", async () => {
+    await engine.up(program());
+    emulator.state.jobs.delete(engine.readState()["linux-makecache"].id);
+    expect(await engine.refresh()).toEqual(["linux-makecache"]);
+    expect(Object.keys(engine.readState())).toEqual(["windows-reattempts"]);
+});
+
+test("destroy deletes every job", async () => {
+    await engine.up(program());
+    await engine.destroy();
+    expect(emulator.jobs()).toEqual([]);
+    expect(engine.readState()).toEqual({});
+});
+
+test("import adopts an existing job and previews as no change against an equivalent program", async () => {
+    const id = emulator.seedJob(require("../../provider/payload").toRequest(windowsReattempts()));
+    const mark = emulator.requests.length;
+    const steps = await engine.up([{ name: "adopted", args: windowsReattempts(), import: id }]);
+    expect(steps).toEqual([{ name: "adopted", op: "import", changed: [] }]);
+    expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["GET get"]);
+    expect(engine.readState().adopted.id).toBe(id);
+    expect((await engine.preview([{ name: "adopted", args: windowsReattempts(), import: id }])).map((s) => s.op)).toEqual(["same"]);
+});
+
+test("an import whose program differs from the job shows exactly the differing properties", async () => {
+    const id = emulator.seedJob(require("../../provider/payload").toRequest(windowsReattempts()));
+    const differing = windowsReattempts({ description: "other", reattemptFailedPatches: { noOfReattempts: 2, exponentialBackoffInterval: 15 } });
+    const plan = await engine.preview([{ name: "adopted", args: differing, import: id }]);
+    expect(plan).toEqual([{ name: "adopted", op: "import", changed: ["description", "reattemptFailedPatches"] }]);
+});
+
+test("invalid inputs fail check with path and reason, and no request reaches Qualys", async () => {
+    const bad: Declared[] = [
+        { name: "bad-windows", args: windowsReattempts({ reattemptFailedPatches: { noOfReattempts: 6, exponentialBackoffInterval: 15 } }) },
+    ];
+    const error = await engine.up(bad).catch((e) => e);
+    expect(error).toBeInstanceOf(CheckError);
+    expect(error.failed[0].failures).toEqual([{ property: "reattemptFailedPatches.noOfReattempts", reason: "must be between 1 and 5 (got 6)" }]);
+    expect(emulator.requests).toEqual([]);
+});
+
+test("an edit of an enabled On-demand job is refused at preview: Qualys locks run-once jobs", async () => {
+    const jobs: Declared[] = [{ name: "now", args: windowsReattempts({ status: "Enabled" }) }];
+    await engine.up(jobs);
+    const mark = emulator.requests.length;
+    const error = await engine.preview([{ name: "now", args: windowsReattempts({ status: "Enabled", description: "changed" }) }]).catch((e) => e);
+    expect(error.failed[0].failures).toEqual([
+        { property: "description", reason: "cannot change: this On-demand job was enabled, and Qualys locks a run-once job once enabled. Declare a new DeploymentJob for the new configuration (it runs again when enabled) and remove this one" },
+    ]);
+    const disabling = await engine.preview([{ name: "now", args: windowsReattempts({ status: "Disabled" }) }]).catch((e) => e);
+    expect(disabling.failed[0].failures[0]).toEqual({ property: "status", reason: "cannot go back to Disabled: this On-demand job was enabled, and Qualys never disables a run-once job" });
+    expect(requestsSince(mark)).toEqual([]);
+});
+
+test("a job declared without status is created Disabled and never triggered", async () => {
+    await engine.up(program().slice(1));
+    const job = emulator.jobs()[0];
+    expect(job.status).toBe("Disabled");
+    expect(job.triggeredAt).toBeUndefined();
+    expect(engine.readState()["windows-reattempts"].outputs.status).toBe("Disabled");
+});
+
+test("a create whose POST succeeded but whose enabling failed leaves the job recorded in state", async () => {
+    emulator.failNext("status", 1, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
+    const jobs: Declared[] = [{ name: "enabled", args: windowsReattempts({ status: "Enabled" }) }];
+    const error = await engine.up(jobs).catch((e) => e);
+    expect(error.message).toMatch(/^job [-0-9a-f]+ was created but enabling it failed: Qualys PM API rejected POST \/pm\/v1\/deploymentjobs\/update\/status\/Enabled \(400\): cannot enable now$/);
+    const entry = engine.readState().enabled;
+    expect(entry.id).toBe(emulator.jobs()[0].id);
+    expect(entry.outputs.status).toBe("Disabled");
+    // The next up finishes the job: it enables the recorded job rather than creating a twin.
+    expect(await engine.up(jobs)).toEqual([{ name: "enabled", op: "update", changed: ["status"] }]);
+    expect(emulator.jobs()).toHaveLength(1);
+    expect(emulator.jobs()[0].status).toBe("Enabled");
+});
+
+test("a create that fails leaves no job behind", async () => {
+    emulator.failNext("create", 1, 400);
+    await expect(engine.up(program().slice(1))).rejects.toThrow("Qualys PM API rejected POST /pm/v1/deploymentjob (400): Injected failure 400");
+    expect(emulator.jobs()).toEqual([]);
+    expect(engine.readState()).toEqual({});
+});
+
+test("the state holds neither the password nor the token; every __provider is under 2 KB and not marked secret", async () => {
+    await engine.up(program());
+    const text = fs.readFileSync(stateFile, "utf8");
+    const token = emulator.requests.find((r) => r.authorization)!.authorization!.replace("Bearer ", "");
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(token);
+    for (const entry of Object.values(engine.readState())) {
+        const provider = entry.inputs.__provider;
+        expect(typeof provider).toBe("string");
+        expect(Buffer.byteLength(provider as string)).toBeLessThan(2048);
+        expect(provider).toContain('require("qualys-pm-pulumi/provider")');
+    }
+});
+
+test("the results summary of a job can be read back", async () => {
+    await engine.up(program().slice(1));
+    const { PmClient } = require("../../provider/client");
+    const client = new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD });
+    const summary = await client.getJobResultsSummary(engine.readState()["windows-reattempts"].id);
+    expect(summary.assets[0].status).toBe("Reattempting");
+});
