@@ -8,6 +8,9 @@ import { CheckFailure } from "./validate";
 /** Every input of a DeploymentJob; anything else in olds (outputs, `__provider`) is not compared. */
 export const INPUT_KEYS = Object.keys(jobSchema.properties) as (keyof DeploymentJobInputs)[];
 
+/** Inputs that say how the resource came to be, not what the job is: never a change. */
+export const NOT_COMPARED: string[] = ["adoptJobId"];
+
 /** A new platform is a new job: Qualys keeps Windows and Linux jobs apart. */
 export const REPLACE_KEYS: (keyof DeploymentJobInputs)[] = ["platform"];
 
@@ -26,7 +29,7 @@ export function pickInputs(props: object): Partial<DeploymentJobInputs> {
 export function diffJob(olds: object, news: object): JobDiff {
     const before = normalizeInputs(pickInputs(olds)) as Record<string, unknown>;
     const after = normalizeInputs(pickInputs(news)) as Record<string, unknown>;
-    const changed = INPUT_KEYS.filter((k) => !isDeepStrictEqual(before[k], after[k]));
+    const changed = INPUT_KEYS.filter((k) => !NOT_COMPARED.includes(k) && !isDeepStrictEqual(before[k], after[k]));
     return { changed, replaces: changed.filter((k) => REPLACE_KEYS.includes(k)) };
 }
 

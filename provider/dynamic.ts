@@ -43,6 +43,18 @@ class JobInitError extends Error {
     }
 }
 
+/** Adopts an existing job that already matches the inputs; nothing is written to Qualys. */
+async function adopt(api: PmClient, inputs: DeploymentJobInputs) {
+    const id = inputs.adoptJobId!;
+    const job = await api.getJob(id);
+    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
+    const { changed } = diffJob(fromApiJob(job), inputs);
+    if (changed.length) {
+        throw new Error(`adoptJobId: job ${id} differs from the program in ${changed.join(", ")}; make the program match the job (pulumi refresh afterwards shows any later edit), or remove adoptJobId to create a new job`);
+    }
+    return { id, outs: outputsOf(inputs, job) };
+}
+
 export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, DeploymentJobOutputs> = {
     async configure(req) {
         configLookup = (key) => req.config.get(key);
@@ -62,6 +74,7 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
 
     async create(inputs) {
         const api = getClient();
+        if (inputs.adoptJobId) return adopt(api, inputs);
         // Created disabled, then enabled: the id exists before anything can run (CrowdStrike's Create does the same).
         const body = toRequest({ ...inputs, status: "Disabled" });
         const job = await api.createJob(body, sameJob(body));

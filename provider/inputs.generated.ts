@@ -179,6 +179,8 @@ export interface DeploymentJobInputs {
         /** Backoff between retries, 1 to 15 (Qualys does not document the unit). */
         exponentialBackoffInterval: number;
     };
+    /** Adopt the existing Qualys job with this id instead of creating one. The job must already match the other inputs (the create fails naming each property that differs). Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing. */
+    adoptJobId?: string;
 }
 
 /** The arguments of `new DeploymentJob(name, args)`. */
@@ -359,4 +361,6 @@ export interface DeploymentJobArgs {
         /** Backoff between retries, 1 to 15 (Qualys does not document the unit). */
         exponentialBackoffInterval: pulumi.Input<number>;
     }>;
+    /** Adopt the existing Qualys job with this id instead of creating one. The job must already match the other inputs (the create fails naming each property that differs). Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing. */
+    adoptJobId?: pulumi.Input<string>;
 }

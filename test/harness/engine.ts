@@ -226,8 +226,10 @@ export class Engine {
 
     private async plan(d: Declared, news: Record<string, unknown>, old: StateEntry | undefined) {
         if (d.import && !old) {
-            // The import option: Read with the id and the program's inputs, no prior state; then Check and Diff.
-            const read = await this.read(d.name, d.import, undefined, news);
+            // The import option: the real engine's Read reaches the dynamic provider without `__provider`
+            // (test/e2e shows it fails with "code must be a string, not undefined", pulumi#16175), so
+            // the harness sends no properties and no inputs, and fails the same way.
+            const read = await this.read(d.name, d.import, undefined, {});
             if (!read.id) throw new Error(`${d.name}: job ${d.import} to import does not exist`);
             const imported = read.inputs ?? read.outputs;
             const checked = await this.checked(d.name, imported, news);

@@ -138,21 +138,31 @@ test("destroy deletes every job", async () => {
     expect(engine.readState()).toEqual({});
 });
 
-test("import adopts an existing job and previews as no change against an equivalent program", async () => {
+test("adoptJobId adopts an existing job without writing to Qualys, and then previews as no change", async () => {
     const id = emulator.seedJob(require("../../provider/payload").toRequest(windowsReattempts()));
     const mark = emulator.requests.length;
-    const steps = await engine.up([{ name: "adopted", args: windowsReattempts(), import: id }]);
-    expect(steps).toEqual([{ name: "adopted", op: "import", changed: [] }]);
+    const steps = await engine.up([{ name: "adopted", args: windowsReattempts({ adoptJobId: id }) }]);
+    expect(steps).toEqual([{ name: "adopted", op: "create", changed: [] }]);
     expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["GET get"]);
     expect(engine.readState().adopted.id).toBe(id);
-    expect((await engine.preview([{ name: "adopted", args: windowsReattempts(), import: id }])).map((s) => s.op)).toEqual(["same"]);
+    expect(emulator.jobs()).toHaveLength(1);
+    // Dropping adoptJobId from the program afterwards changes nothing.
+    expect((await engine.preview([{ name: "adopted", args: windowsReattempts() }])).map((s) => s.op)).toEqual(["same"]);
 });
 
-test("an import whose program differs from the job shows exactly the differing properties", async () => {
+test("adopting a job that differs from the program fails naming exactly the differing properties", async () => {
     const id = emulator.seedJob(require("../../provider/payload").toRequest(windowsReattempts()));
-    const differing = windowsReattempts({ description: "other", reattemptFailedPatches: { noOfReattempts: 2, exponentialBackoffInterval: 15 } });
-    const plan = await engine.preview([{ name: "adopted", args: differing, import: id }]);
-    expect(plan).toEqual([{ name: "adopted", op: "import", changed: ["description", "reattemptFailedPatches"] }]);
+    const differing = windowsReattempts({ adoptJobId: id, description: "other", reattemptFailedPatches: { noOfReattempts: 2, exponentialBackoffInterval: 15 } });
+    await expect(engine.up([{ name: "adopted", args: differing }])).rejects.toThrow(
+        `adoptJobId: job ${id} differs from the program in description, reattemptFailedPatches; make the program match the job (pulumi refresh afterwards shows any later edit), or remove adoptJobId to create a new job`,
+    );
+    expect(engine.readState()).toEqual({});
+    expect(emulator.jobs()).toHaveLength(1);
+});
+
+test("the import resource option fails in the dynamic provider, as the real engine shows (pulumi#16175)", async () => {
+    const id = emulator.seedJob(require("../../provider/payload").toRequest(windowsReattempts()));
+    await expect(engine.preview([{ name: "adopted", args: windowsReattempts(), import: id }])).rejects.toThrow("code must be a string, not undefined");
 });
 
 test("invalid inputs fail check with path and reason, and no request reaches Qualys", async () => {

@@ -1,0 +1,86 @@
+// Finds the Pulumi CLI (on PATH, or built by scripts/install-pulumi.sh into .pulumi-cli/) and sets
+// up Automation API stacks for it: a local file backend in a temp folder, a passphrase secrets
+// provider, no update check, nothing beyond loopback.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as automation from "@pulumi/pulumi/automation";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The folder holding `pulumi` and the dynamic-provider plugin shim, or undefined when there is no CLI. */
+export function findPulumiCli(): string | undefined {
+    const built = path.join(ROOT, ".pulumi-cli");
+    const candidates = fs.existsSync(built)
+        ? fs.readdirSync(built).sort().reverse().map((v) => path.join(built, v, "bin"))
+        : [];
+    for (const dir of [...candidates, ...(process.env.PATH ?? "").split(path.delimiter)]) {
+        if (fs.existsSync(path.join(dir, "pulumi")) && fs.existsSync(path.join(dir, "pulumi-resource-pulumi-nodejs"))) return dir;
+    }
+    return undefined;
+}
+
+export interface EngineStack {
+    stack: automation.Stack;
+    workDir: string;
+    /** The file backend's folder: the state as the engine writes it, secrets encrypted. */
+    stateDir: string;
+    /** Everything the CLI printed in this stack's operations (kept for the leak scan). */
+    output: string[];
+    run<T extends { stdout: string; stderr: string }>(op: Promise<T>): Promise<T>;
+    cleanup(): Promise<void>;
+}
+
+/** A fresh stack for an inline program, in a work dir inside the repo so the provider process finds this package by name. */
+export async function engineStack(
+    binDir: string,
+    name: string,
+    program: automation.PulumiFn,
+    config: Record<string, { value: string; secret?: boolean }>,
+): Promise<EngineStack> {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), `qualys-e2e-${name}-`));
+    const workDir = path.join(ROOT, ".test-output", "e2e", `${name}-${path.basename(base)}`);
+    fs.mkdirSync(workDir, { recursive: true });
+    fs.mkdirSync(path.join(base, "state"));
+    const envVars = {
+        PULUMI_BACKEND_URL: `file://${path.join(base, "state")}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        PULUMI_HOME: path.join(base, "home"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
+    };
+    const pulumiCommand = await automation.PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
+    const stack = await automation.LocalWorkspace.createOrSelectStack(
+        { projectName: "qualys-pm-e2e", stackName: "test", program },
+        { workDir, envVars, pulumiCommand, projectSettings: { name: "qualys-pm-e2e", runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
+    );
+    await stack.setAllConfig(config);
+    const output: string[] = [];
+    return {
+        stack,
+        workDir,
+        stateDir: path.join(base, "state"),
+        output,
+        async run(op) {
+            try {
+                const result = await op;
+                output.push(result.stdout, result.stderr);
+                return result;
+            } catch (error) {
+                output.push(String((error as Error).message));
+                throw error;
+            }
+        },
+        async cleanup() {
+            fs.rmSync(base, { recursive: true, force: true });
+        },
+    };
+}
+
+/** `pulumi version` of the CLI in binDir. */
+export function cliVersion(binDir: string): string {
+    return execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();
+}
