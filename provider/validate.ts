@@ -138,7 +138,7 @@ function reasonOf(error: ErrorObject, what: string): string {
         case "maxItems":
             return `must have at most ${params.limit} items (got ${(error.data as unknown[]).length})`;
         case "uniqueItems":
-            return `must not repeat an item (items ${params.j} and ${params.i} are the same)`;
+            return `must not repeat an item (items ${Math.min(params.i, params.j)} and ${Math.max(params.i, params.j)} are the same)`;
         case "pattern":
             return error.instancePath.endsWith("/name") ? `must not contain control characters${got}` : `must match ${params.pattern}${got}`;
         case "format":
