@@ -1,0 +1,3 @@
+import { demoProgram } from "./program";
+
+export = demoProgram();
