@@ -5,9 +5,10 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { repoRoot } from "../helpers/root";
 import * as automation from "@pulumi/pulumi/automation";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot();
 
 /** The folder holding `pulumi` and the dynamic-provider plugin shim, or undefined when there is no CLI. */
 export function findPulumiCli(): string | undefined {

@@ -7,6 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { repoRoot } from "../helpers/root";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploymentJobArgs } from "../../provider/inputs.generated";
 
@@ -15,7 +16,7 @@ const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot();
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const TYPE = "pulumi-nodejs:dynamic/qualys:DeploymentJob";

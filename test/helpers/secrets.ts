@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { repoRoot } from "./root";
 
 /** Where tests leave what they produced (state files, provider logs, CLI output) for the leak scan. */
-export const OUTPUT_DIR = path.join(__dirname, "..", "..", ".test-output");
+export const OUTPUT_DIR = path.join(repoRoot(), ".test-output");
 
 /** Fails naming the place when any secret appears in any text. */
 export function expectNoSecret(texts: string[], secrets: string[]): void {

@@ -1,0 +1,104 @@
+// `npm run demo`: the repo's Pulumi program (examples/demo) against the PM API emulator on
+// loopback: preview, up, an edit made "in the Qualys UI", refresh showing the drift, a preview
+// proposing to restore it, destroy. Uses the real Pulumi engine when a CLI is found (Automation
+// API, file backend in a temp folder); otherwise says so and drives Pulumi's dynamic-provider
+// server through the test harness.
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, PmEmulator } from "../test/emulator/server";
+import { engineStack, findPulumiCli } from "../test/e2e/cli";
+import { Engine } from "../test/harness/engine";
+import { demoProgram } from "../examples/demo/program";
+
+const CONFIG = (url: string) => ({
+    "qualys:gatewayUrl": { value: url },
+    "qualys:username": { value: "demo-user" },
+    "qualys:password": { value: "demo-password", secret: true },
+});
+
+function step(n: number, text: string): void {
+    console.log(`\n\x1b[1m== ${n}. ${text}\x1b[0m`);
+}
+
+function editInQualysUi(emulator: PmEmulator): void {
+    const windows = emulator.jobs().find((j) => j.platform === "Windows")!;
+    console.log(`job ${windows.id} "${windows.name}": noOfReattempts ${windows.reattemptFailedPatches.noOfReattempts} -> 1, edited outside Pulumi`);
+    emulator.editJob(windows.id, (job) => (job.reattemptFailedPatches = { ...job.reattemptFailedPatches, noOfReattempts: 1 }));
+}
+
+function jobsOnServer(emulator: PmEmulator): string {
+    return emulator.jobs().map((j) => `${j.platform} "${j.name}" (${j.status})`).join(", ") || "none";
+}
+
+async function withEngine(binDir: string, emulator: PmEmulator): Promise<void> {
+    console.log(`Pulumi CLI: ${binDir} (real engine, local file backend)`);
+    const env = await engineStack(binDir, "demo", async () => demoProgram(), CONFIG(emulator.url));
+    try {
+        step(1, "pulumi preview --diff");
+        console.log((await env.stack.preview({ diff: true })).stdout);
+        step(2, "pulumi up");
+        console.log((await env.stack.up()).stdout);
+        console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
+        step(3, "someone edits a job in the Qualys UI");
+        editInQualysUi(emulator);
+        step(4, "pulumi refresh: the drift is recorded");
+        console.log((await env.stack.refresh({ diff: true } as never)).stdout);
+        step(5, "pulumi preview --diff: proposes to restore the declared job");
+        console.log((await env.stack.preview({ diff: true })).stdout);
+        step(6, "pulumi destroy");
+        console.log((await env.stack.destroy()).stdout);
+        console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
+    } finally {
+        await env.cleanup();
+    }
+}
+
+async function withHarness(emulator: PmEmulator): Promise<void> {
+    console.log("No Pulumi CLI found (npm run pulumi:install builds one where Go is present):");
+    console.log("driving @pulumi/pulumi's dynamic-provider server through test/harness instead.");
+    const engine = new Engine({
+        stateFile: path.join(os.tmpdir(), `qualys-demo-${process.pid}.json`),
+        config: Object.fromEntries(Object.entries(CONFIG(emulator.url)).map(([k, v]) => [k, v.value])),
+        secretKeys: ["qualys:password"],
+    });
+    const declared = [
+        { name: "linux-makecache", args: { name: "Demo_MakeCache", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true } },
+        { name: "windows-reattempts", args: { name: "TestAPI_CreateJobNew222", platform: "Windows", assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477", "b91fca0e-2a07-3155-909c-fc50ba1863ed"], reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 15 } } },
+    ] as const;
+    const show = (steps: { name: string; op: string; changed: string[] }[]) => steps.forEach((s) => console.log(`  ${s.op.padEnd(7)} ${s.name}${s.changed.length ? `  changes: ${s.changed.join(", ")}` : ""}`));
+    await engine.start();
+    try {
+        step(1, "preview");
+        show(await engine.preview(declared as never));
+        step(2, "up");
+        show(await engine.up(declared as never));
+        console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
+        step(3, "someone edits a job in the Qualys UI");
+        editInQualysUi(emulator);
+        step(4, "refresh: the drift is recorded");
+        console.log(`  drifted: ${(await engine.refresh()).join(", ")}`);
+        step(5, "preview: proposes to restore the declared job");
+        show(await engine.preview(declared as never));
+        step(6, "destroy");
+        await engine.destroy();
+        console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
+    } finally {
+        await engine.stop();
+    }
+}
+
+async function main(): Promise<void> {
+    const emulator = await startEmulator();
+    console.log(`Qualys PM API emulator on ${emulator.url}`);
+    try {
+        const binDir = process.env.DEMO_WITHOUT_CLI ? undefined : findPulumiCli();
+        await (binDir ? withEngine(binDir, emulator) : withHarness(emulator));
+    } finally {
+        await emulator.close();
+    }
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
