@@ -70,6 +70,28 @@ export async function captureInputs(declared: Declared[]): Promise<Map<string, R
     return captured;
 }
 
+/** Runs a compiled program file under mocks (as `pulumi up` would run it); returns each resource's inputs, by name. */
+export async function captureProgramFile(file: string): Promise<Map<string, Record<string, unknown>>> {
+    const captured = new Map<string, Record<string, unknown>>();
+    const pulumiModule = require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(file)] })) as typeof pulumi;
+    pulumiModule.runtime.setMocks(
+        {
+            newResource: (args) => {
+                if (args.type.endsWith("DeploymentJob")) captured.set(args.name, args.inputs);
+                return { id: `${args.name}-mock`, state: args.inputs };
+            },
+            call: () => ({}),
+        },
+        "qualys-pm-harness",
+        "test",
+        true,
+    );
+    require(file);
+    for (let i = 0; i < 50 && captured.size === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    return captured;
+}
+
 export interface EngineOptions {
     stateFile: string;
     /** Stack config handed to Configure, e.g. `{ "qualys:gatewayUrl": url }`. */
@@ -80,6 +102,8 @@ export interface EngineOptions {
     parallel?: number;
     /** Extra environment for the provider process. */
     env?: NodeJS.ProcessEnv;
+    /** Where the provider process runs (its `require("qualys-pm-pulumi/provider")` resolves from here). Default: the repo. */
+    cwd?: string;
 }
 
 export class Engine {
@@ -94,7 +118,7 @@ export class Engine {
 
     async start(): Promise<void> {
         const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
-        this.process = spawn(process.execPath, [script, "127.0.0.1:0"], { cwd: ROOT, env: { ...process.env, ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
+        this.process = spawn(process.execPath, [script, "127.0.0.1:0"], { cwd: this.options.cwd ?? ROOT, env: { ...process.env, ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
         this.process.stderr!.on("data", (d) => (this.stderr += d.toString()));
         const port = await new Promise<string>((resolve, reject) => {
             let out = "";
@@ -218,8 +242,8 @@ export class Engine {
     }
 
     /** Check and Diff every declared job; no Create, Update or Delete. Throws CheckError on failures. */
-    async preview(declared: Declared[]): Promise<PlanStep[]> {
-        const inputs = await captureInputs(declared);
+    async preview(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+        const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
         const steps = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
         return [...steps.map((s) => s.step), ...Object.keys(state).filter((n) => !declared.some((d) => d.name === n)).map((name) => ({ name, op: "delete" as const, changed: [] }))];
@@ -251,8 +275,8 @@ export class Engine {
     }
 
     /** Preview, then apply: Create, Update, Replace (create before delete), Delete of removed jobs. */
-    async up(declared: Declared[]): Promise<PlanStep[]> {
-        const inputs = await captureInputs(declared);
+    async up(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+        const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
         const planned = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
         const failures: Error[] = [];

@@ -1,0 +1,85 @@
+// The package as a user gets it: `npm pack`, installed into a fresh default Pulumi TypeScript
+// project (CommonJS), compiled there, and run under the harness against the emulator, with the
+// provider process resolving the packed copy by name.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator } from "../emulator/server";
+import { captureProgramFile, Engine } from "../harness/engine";
+import { repoRoot } from "../helpers/root";
+
+const ROOT = repoRoot();
+let project: string;
+let tarball: string;
+
+beforeAll(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-pack-"));
+    // dist/ was built by `npm test`'s pretest; --ignore-scripts packs it as it is.
+    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", project], { cwd: ROOT, encoding: "utf8" });
+    const [info] = JSON.parse(out);
+    tarball = path.join(project, info.filename);
+    packedFiles = info.files.map((f: { path: string }) => f.path);
+}, 120_000);
+afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+let packedFiles: string[] = [];
+
+test("the tarball holds the compiled JavaScript, the type declarations and schema/, nothing else", () => {
+    const unexpected = packedFiles.filter((f) => !/^(dist\/provider\/|dist\/schema\/|schema\/|README\.md$|package\.json$)/.test(f));
+    expect(unexpected).toEqual([]);
+    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic.js", "schema/deployment-job.schema.json"]) {
+        expect(packedFiles).toContain(needed);
+    }
+    expect(packedFiles.some((f) => f.startsWith("dist/test/") || f.startsWith("test/"))).toBe(false);
+});
+
+test("installed into a default Pulumi TypeScript project, a program type-checks, compiles and runs its jobs through the provider server", async () => {
+    // Installed without the network: the tarball unpacked into node_modules, its dependencies
+    // (and @pulumi/pulumi, typescript) linked from this repo's node_modules.
+    const modules = path.join(project, "node_modules");
+    fs.mkdirSync(path.join(modules, "qualys-pm-pulumi"), { recursive: true });
+    execFileSync("tar", ["-xzf", tarball, "-C", path.join(modules, "qualys-pm-pulumi"), "--strip-components=1"]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(modules, "qualys-pm-pulumi", "package.json"), "utf8"));
+    for (const dep of [...Object.keys(manifest.dependencies), "@pulumi/pulumi", "typescript", "@types/node"]) {
+        fs.mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(modules, dep), "dir");
+    }
+    // The files `pulumi new typescript` writes.
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: patch-jobs\nruntime:\n  name: nodejs\n  options:\n    packagemanager: npm\ndescription: A minimal TypeScript Pulumi program\n");
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "patch-jobs", main: "index.ts", devDependencies: { "@types/node": "^18", typescript: "^5.0.0" }, dependencies: { "@pulumi/pulumi": "^3.113.0", "qualys-pm-pulumi": "file:" + path.basename(tarball) } }));
+    fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
+        compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true },
+        files: ["index.ts"],
+    }));
+    fs.writeFileSync(path.join(project, "index.ts"), [
+        'import * as qualys from "qualys-pm-pulumi";',
+        'const job = new qualys.DeploymentJob("packed-linux", { name: "from the tarball", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true });',
+        "const results: qualys.DeploymentJobResults | undefined = undefined;",
+        "export const jobId = job.id;",
+        "export const noResultsYet = results === undefined;",
+    ].join("\n"));
+    execFileSync(process.execPath, [path.join(modules, "typescript", "bin", "tsc"), "-p", project], { cwd: project, encoding: "utf8" });
+
+    const emulator = await startEmulator();
+    const engine = new Engine({
+        stateFile: path.join(project, "state.json"),
+        config: { "qualys:gatewayUrl": emulator.url, "qualys:username": "demo-user", "qualys:password": "demo-password" },
+        secretKeys: ["qualys:password"],
+        cwd: project,
+    });
+    try {
+        await engine.start();
+        const captured = await captureProgramFile(path.join(project, "bin", "index.js"));
+        const steps = await engine.up([{ name: "packed-linux", args: {} as never }], captured);
+        expect(steps).toEqual([{ name: "packed-linux", op: "create", changed: [] }]);
+        expect(emulator.jobs()).toHaveLength(1);
+        expect(emulator.jobs()[0].preDeployActions[0].params.defaultScriptType).toBe("MakeCache");
+        expect(fs.realpathSync(path.join(modules, "qualys-pm-pulumi"))).not.toBe(ROOT);
+        await engine.destroy();
+        expect(emulator.jobs()).toEqual([]);
+    } finally {
+        await engine.stop();
+        await emulator.close();
+    }
+}, 120_000);
