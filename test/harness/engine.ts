@@ -111,6 +111,8 @@ export class Engine {
     private client?: any;
     /** What the provider process wrote to stderr (kept for the leak scan). */
     stderr = "";
+    /** How long the last up's Create/Update/Replace calls took, without its Check and Diff (for the benchmark). */
+    lastApplyMs = 0;
     /** gRPC calls made, in order: "Check j1", "Create j1", ... */
     readonly calls: string[] = [];
 
@@ -131,6 +133,11 @@ export class Engine {
         });
         this.client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         await this.configure();
+    }
+
+    /** The provider process's pid (for its memory figures). */
+    get pid(): number | undefined {
+        return this.process?.pid;
     }
 
     async stop(): Promise<void> {
@@ -280,6 +287,7 @@ export class Engine {
         const state = this.readState();
         const planned = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
         const failures: Error[] = [];
+        const applyStarted = process.hrtime.bigint();
         await this.pool(planned, async ({ step, checked, read }) => {
             const old = state[step.name];
             try {
@@ -302,13 +310,12 @@ export class Engine {
                 if (partial) state[step.name] = { urn: this.urn(step.name), id: partial.id, inputs: checked, outputs: partial.properties };
                 failures.push(error as Error);
             }
-            this.writeState(state);
         });
+        this.lastApplyMs = Number(process.hrtime.bigint() - applyStarted) / 1e6;
         const removed = Object.keys(state).filter((n) => !declared.some((d) => d.name === n));
         await this.pool(removed, async (name) => {
             await this.delete(name, state[name].id, state[name].outputs);
             delete state[name];
-            this.writeState(state);
         });
         this.writeState(state);
         if (failures.length) throw failures[0];

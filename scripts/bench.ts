@@ -1,0 +1,208 @@
+// `npm run bench`: what the provider costs, measured against floors in the same run, printed as one
+// table of ratios. Uses @pulumi/pulumi's dynamic-provider server (through test/harness) and the PM
+// API emulator on loopback. A script that prints figures, never a timed test.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { startEmulator } from "../test/emulator/server";
+import { captureInputs, Declared, Engine } from "../test/harness/engine";
+import { toRequest } from "../provider/payload";
+
+/** `pulumi up --parallel` default: 4 per core, 8 on this 2-core machine (the CLI's own --help says so). */
+const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 4 * os.cpus().length);
+const LATENCY_MS = 20;
+const SIZES = (process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number);
+
+/** The floor for the provider path: a dynamic provider that returns its inputs unchanged. */
+class Trivial extends pulumi.dynamic.Resource {
+    constructor(name: string, props: Record<string, unknown>) {
+        super(
+            {
+                async check(_olds: unknown, news: unknown) {
+                    return { inputs: news };
+                },
+                async diff() {
+                    return { changes: false };
+                },
+                async create(inputs: unknown) {
+                    return { id: "trivial", outs: inputs };
+                },
+            },
+            name,
+            props,
+        );
+    }
+}
+
+function jobs(n: number): Declared[] {
+    return Array.from({ length: n }, (_, i) => ({
+        name: `job-${i}`,
+        args: {
+            name: `bench job ${i}`,
+            platform: i % 2 ? "Windows" : "Linux",
+            assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"],
+            ...(i % 2 ? { approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"], reattemptFailedPatches: { noOfReattempts: 3, exponentialBackoffInterval: 10 } } : { packageCacheUpdate: true }),
+        },
+    }));
+}
+
+async function captureTrivial(n: number): Promise<Map<string, Record<string, unknown>>> {
+    const captured = new Map<string, Record<string, unknown>>();
+    pulumi.runtime.setMocks({ newResource: (a) => (captured.set(a.name, a.inputs), { id: a.name, state: a.inputs }), call: () => ({}) }, "bench", "bench", true);
+    const declared = jobs(n);
+    const resources = declared.map((d) => new Trivial(d.name, d.args as unknown as Record<string, unknown>));
+    await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+    while (captured.size < n) await new Promise((r) => setTimeout(r, 10));
+    return captured;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+    const started = process.hrtime.bigint();
+    const result = await work();
+    return [result, Number(process.hrtime.bigint() - started) / 1e6];
+}
+
+function peakRssMb(pid: number | undefined): number {
+    if (!pid) return NaN;
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** Raw got calls, same emulator, same parallelism: the floor for up, refresh and destroy. */
+async function rawGot(url: string, n: number): Promise<{ create: number; get: number; del: number }> {
+    const { got } = await import("got");
+    const token = await got.post(`${url}/auth`, { form: { username: "demo-user", password: "demo-password", token: "true" } }).text();
+    const http = got.extend({ prefixUrl: url, headers: { authorization: `Bearer ${token}` }, responseType: "json" });
+    const bodies = jobs(n).map((d) => toRequest(d.args as never));
+    const ids: string[] = new Array(n);
+    const pool = async (work: (i: number) => Promise<void>) => {
+        let next = 0;
+        await Promise.all(Array.from({ length: PARALLEL }, async () => {
+            while (next < n) await work(next++);
+        }));
+    };
+    const [, create] = await timed(() => pool(async (i) => void (ids[i] = ((await http.post("pm/v1/deploymentjob", { json: bodies[i] })).body as unknown as { id: string }).id)));
+    const [, get] = await timed(() => pool(async (i) => void (await http.get(`pm/v1/deploymentjob/${ids[i]}`))));
+    const [, del] = await timed(() => pool(async (i) => void (await http.delete("pm/v1/deploymentjobs", { json: { ids: [ids[i]] } }))));
+    return { create, get, del };
+}
+
+interface Row {
+    n: number;
+    previewMsPerJob: number;
+    previewFloorMsPerJob: number;
+    previewRequests: number;
+    upRequestsPerJob: number;
+    refreshRequestsPerJob: number;
+    destroyRequestsPerJob: number;
+    auths: number;
+    upRatio: number;
+    refreshRatio: number;
+    destroyRatio: number;
+    providerBytes: number;
+    stateBytesPerJob: number;
+    peakRssMb: number;
+    floorPeakRssMb: number;
+}
+
+async function measure(n: number): Promise<Row> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-bench-"));
+    const emulator = await startEmulator();
+    const config = { "qualys:gatewayUrl": emulator.url, "qualys:username": "demo-user", "qualys:password": "demo-password" };
+    const declared = jobs(n);
+    const captured = await captureInputs(declared);
+
+    // Floor of the no-op preview: the trivial provider, same server, same state shape.
+    const floor = new Engine({ stateFile: path.join(dir, "floor.json"), config, parallel: PARALLEL });
+    await floor.start();
+    const trivial = await captureTrivial(n);
+    await floor.up(declared, trivial);
+    const [, floorPreview] = await timed(() => floor.preview(declared, trivial));
+    const floorPeak = peakRssMb(floor.pid);
+    await floor.stop();
+
+    const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: PARALLEL });
+    await engine.start();
+    emulator.options.latencyMs = LATENCY_MS;
+    const count = () => emulator.requests.length;
+    let mark = count();
+    await engine.up(declared, captured);
+    const up = engine.lastApplyMs;
+    const upRequests = count() - mark;
+    mark = count();
+    const [, preview] = await timed(() => engine.preview(declared, captured));
+    const previewRequests = count() - mark;
+    mark = count();
+    const [, refresh] = await timed(() => engine.refresh());
+    const refreshRequests = count() - mark;
+    const stateBytes = fs.statSync(path.join(dir, "state.json")).size;
+    const providerBytes = Buffer.byteLength(String(captured.get("job-0")!.__provider));
+    mark = count();
+    const [, destroy] = await timed(() => engine.destroy());
+    const destroyRequests = count() - mark;
+    const auths = emulator.requests.filter((r) => r.route === "auth").length;
+    const peak = peakRssMb(engine.pid);
+    await engine.stop();
+
+    const raw = await rawGot(emulator.url, n);
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return {
+        n,
+        previewMsPerJob: preview / n,
+        previewFloorMsPerJob: floorPreview / n,
+        previewRequests,
+        upRequestsPerJob: (upRequests - auths) / n,
+        refreshRequestsPerJob: refreshRequests / n,
+        destroyRequestsPerJob: destroyRequests / n,
+        auths,
+        upRatio: up / raw.create,
+        refreshRatio: refresh / raw.get,
+        destroyRatio: destroy / raw.del,
+        providerBytes,
+        stateBytesPerJob: stateBytes / n,
+        peakRssMb: peak,
+        floorPeakRssMb: floorPeak,
+    };
+}
+
+async function main(): Promise<void> {
+    const rows: Row[] = [];
+    for (const n of SIZES) rows.push(await measure(n));
+    const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+    console.log(`\nqualys-pm-pulumi bench: ${os.cpus().length} cores, ${os.cpus()[0].model}, node ${process.version}; parallel ${PARALLEL}, emulator latency ${LATENCY_MS} ms for up/refresh/destroy\n`);
+    const lines: [string, (r: Row) => string, string][] = [
+        ["no-op preview: HTTP requests", (r) => String(r.previewRequests), "0"],
+        ["no-op preview: ms per job", (r) => f(r.previewMsPerJob), ""],
+        ["no-op preview: ratio to a trivial dynamic provider", (r) => f(r.previewMsPerJob / r.previewFloorMsPerJob), ""],
+        ["up: requests per job (besides /auth)", (r) => f(r.upRequestsPerJob), "1"],
+        ["refresh: requests per job", (r) => f(r.refreshRequestsPerJob), "1"],
+        ["destroy: requests per job", (r) => f(r.destroyRequestsPerJob), "1"],
+        ["/auth calls in the whole run", (r) => String(r.auths), "1"],
+        ["up (its Create calls): wall time / raw got POSTs", (r) => f(r.upRatio), "<= 1.15"],
+        ["refresh: wall time / raw got GETs", (r) => f(r.refreshRatio), "<= 1.15"],
+        ["destroy: wall time / raw got DELETEs", (r) => f(r.destroyRatio), "<= 1.15"],
+        ["__provider bytes per job", (r) => String(r.providerBytes), "< 2048"],
+        ["state bytes per job", (r) => f(r.stateBytesPerJob, 0), ""],
+        ["provider process peak RSS, MB", (r) => f(r.peakRssMb, 1), ""],
+        ["trivial provider process peak RSS, MB", (r) => f(r.floorPeakRssMb, 1), ""],
+    ];
+    const header = `| figure | ${rows.map((r) => `N = ${r.n}`).join(" | ")} | ${rows.length > 1 ? `growth ${rows[0].n} -> ${rows[rows.length - 1].n} | ` : ""}target |`;
+    console.log(header);
+    console.log(`|---|${rows.map(() => "---|").join("")}${rows.length > 1 ? "---|" : ""}---|`);
+    const growth: Record<string, (r: Row) => number> = {
+        "no-op preview: ms per job": (r) => r.previewMsPerJob,
+        "state bytes per job": (r) => r.stateBytesPerJob,
+        "up (its Create calls): wall time / raw got POSTs": (r) => r.upRatio,
+    };
+    for (const [label, value, target] of lines) {
+        const g = growth[label] && rows.length > 1 ? `x${f(growth[label](rows[rows.length - 1]) / growth[label](rows[0]))} per job` : rows.length > 1 ? "" : undefined;
+        console.log(`| ${label} | ${rows.map(value).join(" | ")} |${g !== undefined ? ` ${g} |` : ""} ${target} |`);
+    }
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});
