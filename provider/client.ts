@@ -9,6 +9,7 @@
 //   401                                                      all, once, after a fresh JWT
 // A create POST is never retried blindly: after an uncertain POST, the job is looked up by name
 // and adopted if it is ours (design.md fact 6).
+import { proxyAgents } from "./proxy";
 import type { Got, Options, RequestError } from "got" with { "resolution-mode": "import" };
 
 type GotModule = typeof import("got", { with: { "resolution-mode": "import" } });
@@ -237,6 +238,8 @@ export class PmClient {
         this.http ??= loadGot().then(({ got }) =>
             got.extend({
                 prefixUrl: this.settings.gatewayUrl,
+                // TLS verification stays on (got's default); extra CAs come from NODE_EXTRA_CA_CERTS.
+                agent: proxyAgents(this.settings.gatewayUrl),
                 timeout: { request: this.settings.requestTimeoutMs },
                 throwHttpErrors: true,
                 responseType: "text",

@@ -1,0 +1,115 @@
+// TLS is verified by default, an extra CA comes from NODE_EXTRA_CA_CERTS, and HTTPS_PROXY /
+// HTTP_PROXY / NO_PROXY are honoured. Client processes are spawned where the variable must be
+// set before Node starts (NODE_EXTRA_CA_CERTS is read once, at start-up).
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { AddressInfo } from "node:net";
+import { PmClient } from "../../provider/client";
+import { startEmulator } from "../emulator/server";
+import { repoRoot } from "../helpers/root";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-tls-"));
+const cert = path.join(dir, "cert.pem");
+const key = path.join(dir, "key.pem");
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A forward proxy on loopback: absolute-URI requests for http targets, CONNECT tunnels for https. */
+async function startProxy() {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        const target = new URL(req.url!);
+        const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (answer) => {
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.pipe(res);
+        });
+        req.pipe(upstream);
+    });
+    server.on("connect", (req, socket: net.Socket, head) => {
+        seen.push(`CONNECT ${req.url}`);
+        const [host, port] = req.url!.split(":");
+        const upstream = net.connect(Number(port), host, () => {
+            socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+            upstream.write(head);
+            upstream.pipe(socket);
+            socket.pipe(upstream);
+        });
+        upstream.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => (server.closeAllConnections(), new Promise((r) => server.close(r))) };
+}
+
+/** Runs the compiled client in a fresh Node process with `env`; returns what it printed. Asynchronous:
+ * the emulator answering it lives in this process. */
+function clientProcess(gatewayUrl: string, env: NodeJS.ProcessEnv): Promise<string> {
+    const script = `const { PmClient } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "client.js"))});
+new PmClient({ gatewayUrl: ${JSON.stringify(gatewayUrl)}, username: "demo-user", password: "demo-password", maxRetries: 0 })
+  .getJob("00000000-0000-0000-0000-000000000000")
+  .then((job) => console.log(job === undefined ? "reached Qualys: job not found" : "unexpected job"), (e) => console.log(e.message));`;
+    const env2: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...env };
+    return new Promise((resolve, reject) =>
+        execFile(process.execPath, ["-e", script], { env: env2, encoding: "utf8", timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+    );
+}
+
+describe("TLS", () => {
+    test("a self-signed gateway is refused without its CA, and reached with NODE_EXTRA_CA_CERTS", async () => {
+        const emulator = await startEmulator({ tls: { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") } });
+        try {
+            expect(await clientProcess(emulator.url, {})).toBe("Qualys PM API unreachable: POST /auth got no answer: DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate");
+            expect(await clientProcess(emulator.url, { NODE_EXTRA_CA_CERTS: cert })).toBe("reached Qualys: job not found");
+        } finally {
+            await emulator.close();
+        }
+    });
+});
+
+describe("proxies", () => {
+    test("HTTP_PROXY carries the calls to an http gateway (hpagent tunnels them with CONNECT)", async () => {
+        const [emulator, proxy] = await Promise.all([startEmulator(), startProxy()]);
+        const saved = { ...process.env };
+        try {
+            process.env.HTTP_PROXY = proxy.url;
+            delete process.env.NO_PROXY;
+            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("nope")).toBeUndefined();
+            expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${new URL(emulator.url).port}`]);
+            expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
+        } finally {
+            process.env = saved;
+            await Promise.all([emulator.close(), proxy.close()]);
+        }
+    });
+
+    test("NO_PROXY lets a listed host be reached directly", async () => {
+        const [emulator, proxy] = await Promise.all([startEmulator(), startProxy()]);
+        const saved = { ...process.env };
+        try {
+            process.env.HTTP_PROXY = proxy.url;
+            process.env.NO_PROXY = "localhost,127.0.0.1";
+            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("nope")).toBeUndefined();
+            expect(proxy.seen).toEqual([]);
+            expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
+        } finally {
+            process.env = saved;
+            await Promise.all([emulator.close(), proxy.close()]);
+        }
+    });
+
+    test("HTTPS_PROXY tunnels to an https gateway with CONNECT, TLS still verified end to end", async () => {
+        const [emulator, proxy] = await Promise.all([startEmulator({ tls: { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") } }), startProxy()]);
+        try {
+            const port = new URL(emulator.url).port;
+            expect(await clientProcess(emulator.url, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert })).toBe("reached Qualys: job not found");
+            expect(proxy.seen[0]).toBe(`CONNECT 127.0.0.1:${port}`);
+            expect(await clientProcess(emulator.url, { HTTPS_PROXY: proxy.url })).toMatch(/self-signed certificate$/);
+        } finally {
+            await Promise.all([emulator.close(), proxy.close()]);
+        }
+    });
+});
