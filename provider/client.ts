@@ -84,7 +84,7 @@ function loadGot(): Promise<GotModule> {
 export class PmClient {
     private readonly settings: Required<ClientSettings>;
     private http?: Promise<Got>;
-    private token?: { value: Promise<string>; fetchedAt: number };
+    private token?: { value: Promise<string>; fetchedAt: number; resolved?: string };
     /** /auth calls made by this client (tests assert one per process). */
     authCount = 0;
     private readonly secrets = new Set<string>();
@@ -175,10 +175,17 @@ export class PmClient {
                 throw new QualysApiError("POST", "/pm/v1/deploymentjob", 201, "the answer carries no job id", attempt);
             } catch (error) {
                 if (!(error instanceof QualysApiError) || !isUncertain(error)) throw error;
-                const adopted = await this.findCreatedJob(body, sentAt, isOurs).catch((lookup: Error) => {
+                const lookUp = () => this.findCreatedJob(body, sentAt, isOurs).catch((lookup: Error) => {
                     throw new QualysApiError(error.method, error.path, error.status, error.apiMessage, attempt,
                         `The job "${body.name}" may have been created; looking for it failed (${lookup.message}). Check the Qualys UI before running again`);
                 });
+                let adopted = await lookUp();
+                if (!adopted && error.status === undefined) {
+                    // No answer at all: the server may still be working on the POST. Give it one
+                    // request timeout before concluding it was not created.
+                    await sleep(this.settings.requestTimeoutMs);
+                    adopted = await lookUp();
+                }
                 if (adopted) return adopted;
                 if (attempt > this.settings.maxRetries) throw error;
                 await sleep(this.backoff(attempt));
@@ -204,20 +211,21 @@ export class PmClient {
     /** The JWT: one /auth in flight, shared by every caller; renewed after `tokenReuseMs`. */
     private jwt(): Promise<string> {
         if (!this.token || Date.now() - this.token.fetchedAt > this.settings.tokenReuseMs) {
-            const value = this.authenticate();
-            this.token = { value, fetchedAt: Date.now() };
-            value.catch(() => {
-                if (this.token?.value === value) this.token = undefined;
-            });
+            const entry: { value: Promise<string>; fetchedAt: number; resolved?: string } = { value: this.authenticate(), fetchedAt: Date.now() };
+            this.token = entry;
+            entry.value.then(
+                (token) => (entry.resolved = token),
+                () => {
+                    if (this.token === entry) this.token = undefined;
+                },
+            );
         }
         return this.token.value;
     }
 
-    private invalidate(used: string | undefined): void {
-        void this.token?.value.then((current) => {
-            if (current === used && this.token) this.token = undefined;
-        }, () => undefined);
-        if (this.token && used === undefined) this.token = undefined;
+    /** Forgets the JWT a 401 refused, synchronously, unless a newer one is already being fetched. */
+    private invalidate(used: string): void {
+        if (this.token?.resolved === used) this.token = undefined;
     }
 
     private async authenticate(): Promise<string> {
@@ -273,6 +281,8 @@ export class PmClient {
 
     /** When to try again, in ms; 0 = do not (the table at the top of this file). */
     private retryDelay(attemptCount: number, error: RequestError): number {
+        // The repeat of a call after a 401 and a fresh JWT (afterResponse hook): always, at once.
+        if (error.name === "RetryError") return 1;
         const method = String(error.options.method).toUpperCase();
         const context = error.options.context as { idempotent?: boolean };
         const status = error.response?.statusCode;
@@ -280,7 +290,8 @@ export class PmClient {
         const retryable = refused || (status !== 409 && (IDEMPOTENT.includes(method) || context.idempotent === true));
         if (!retryable) return 0;
         const hinted = refused ? this.serverHintMs(error.response?.headers ?? {}) : undefined;
-        if (hinted !== undefined) return hinted > this.settings.maxRetryAfterMs ? 0 : hinted;
+        // got reads 0 as "do not retry"; Retry-After: 0 means "now".
+        if (hinted !== undefined) return hinted > this.settings.maxRetryAfterMs ? 0 : Math.max(1, hinted);
         return this.backoff(attemptCount);
     }
 

@@ -89,6 +89,15 @@ describe("authentication", () => {
         expect(emulator.counts().auth).toBe(2);
     });
 
+    test("a create POST refused with 401 is sent again once, with a fresh token", async () => {
+        const c = client();
+        await c.getJob("warm-up");
+        emulator.expireTokens();
+        await c.createJob(seed("windows-create.request"), () => true);
+        expect(emulator.requests.map((r) => `${r.route} ${r.status}`)).toEqual(["auth 201", "get 404", "create 401", "auth 201", "create 201"]);
+        expect(emulator.jobs()).toHaveLength(1);
+    });
+
     test("wrong credentials fail with advice and without the password", async () => {
         const error = await client({ password: "wrong-secret-pw" }).getJob("x").catch((e) => e);
         expect(error).toBeInstanceOf(QualysApiError);
@@ -142,6 +151,16 @@ describe("retries", () => {
         expect(emulator.counts().get).toBe(4);
     });
 
+    test("a POST answered after the client's timeout is found on the second look, not created twice", async () => {
+        const c = client({ requestTimeoutMs: 300 });
+        emulator.delayNext("create", 1, 450);
+        const body = toRequest(fromApiJob(seed("windows-create.request")));
+        const job = await c.createJob(body, ours(body));
+        expect(emulator.jobs()).toHaveLength(1);
+        expect(job.id).toBe(emulator.jobs()[0].id);
+        expect(emulator.counts()).toMatchObject({ create: 1, list: 2 });
+    });
+
     test("a POST whose connection drops after the job was created ends with exactly one job, which the client returns", async () => {
         const c = client();
         emulator.dropAfterApply("create");
@@ -153,12 +172,12 @@ describe("retries", () => {
     });
 
     test("a POST dropped before the server applied it is sent again once the lookup finds nothing", async () => {
-        const c = client();
+        const c = client({ requestTimeoutMs: 200 });
         emulator.dropBeforeApply("create");
         const body = toRequest(fromApiJob(seed("windows-create.request")));
         await c.createJob(body, ours(body));
         expect(emulator.jobs()).toHaveLength(1);
-        expect(emulator.counts()).toMatchObject({ create: 2, list: 1 });
+        expect(emulator.counts()).toMatchObject({ create: 2, list: 2 });
     });
 
     test("an uncertain POST does not adopt a same-named job with other content", async () => {

@@ -60,6 +60,7 @@ export class PmEmulator {
     readonly state = { jobs: new Map<string, Job>(), tokens: new Map<string, number>() };
     readonly requests: RequestRecord[] = [];
     private faults: Fault[] = [];
+    private triggers: { route: RouteName; remaining: number; action: () => void }[] = [];
     private recent: number[] = [];
     private server?: http.Server;
     url = "";
@@ -97,6 +98,7 @@ export class PmEmulator {
         this.state.jobs.clear();
         this.state.tokens.clear();
         this.faults = [];
+        this.triggers = [];
         this.requests.length = 0;
         this.recent = [];
     }
@@ -122,6 +124,10 @@ export class PmEmulator {
     /** Hold the next `count` answers of `route` for `delayMs` (past a client timeout, say). */
     delayNext(route: RouteName, count: number, delayMs: number): void {
         this.faults.push({ route, remaining: count, kind: "delay", delayMs });
+    }
+    /** Run `action` when the `nth` request of `route` arrives (e.g. expire tokens in the middle of an up). */
+    onNth(route: RouteName, nth: number, action: () => void): void {
+        this.triggers.push({ route, remaining: nth, action });
     }
     /** Make every issued token expire now, as after four hours. */
     expireTokens(): void {
@@ -168,6 +174,9 @@ export class PmEmulator {
         if (this.options.latencyMs) await sleep(this.options.latencyMs);
         if (!route) return reply(404, qualysError("404", `No route for ${method} ${url.pathname} in the PM API emulator`));
 
+        for (const trigger of this.triggers.filter((t) => t.route === route.name && t.remaining > 0)) {
+            if (--trigger.remaining === 0) trigger.action();
+        }
         const fault = this.takeFault(route.name);
         if (fault?.kind === "drop-before") return void req.socket.destroy();
         if (fault?.kind === "delay") await sleep(fault.delayMs ?? 0);
