@@ -62,7 +62,9 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     },
 
     async check(olds, news) {
-        const inputs = pickInputs(news) as Record<string, unknown>;
+        // Everything the program passed is validated, so a misspelt property is an error, not ignored.
+        const { __provider: _code, ...given } = news as unknown as Record<string, unknown>;
+        const inputs = given;
         const failures = [...validateJobInputs(inputs), ...lockedRunOnceChanges(olds, inputs)];
         return failures.length ? { inputs: news, failures } : { inputs: normalizeInputs(inputs) as unknown as DeploymentJobInputs, failures };
     },

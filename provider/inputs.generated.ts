@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** The inputs of a DeploymentJob as plain values, as the provider receives them. */
 export interface DeploymentJobInputs {
-    /** The job's title in Qualys. It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    /** The job's title in Qualys, without control or bidirectional-override characters (they make a name read differently in a review than in Qualys). It also identifies the job when an interrupted create is recovered, so keep names unique. */
     name: string;
     /** Free-text description of the job. Default: empty. */
     description?: string;
@@ -185,7 +185,7 @@ export interface DeploymentJobInputs {
 
 /** The arguments of `new DeploymentJob(name, args)`. */
 export interface DeploymentJobArgs {
-    /** The job's title in Qualys. It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    /** The job's title in Qualys, without control or bidirectional-override characters (they make a name read differently in a review than in Qualys). It also identifies the job when an interrupted create is recovered, so keep names unique. */
     name: pulumi.Input<string>;
     /** Free-text description of the job. Default: empty. */
     description?: pulumi.Input<string>;

@@ -140,7 +140,7 @@ function reasonOf(error: ErrorObject, what: string): string {
         case "uniqueItems":
             return `must not repeat an item (items ${Math.min(params.i, params.j)} and ${Math.max(params.i, params.j)} are the same)`;
         case "pattern":
-            return error.instancePath.endsWith("/name") ? `must not contain control characters${got}` : `must match ${params.pattern}${got}`;
+            return error.instancePath.endsWith("/name") ? `must not contain control or bidirectional-override characters${got}` : `must match ${params.pattern}${got}`;
         case "format":
             return `must be ${FORMAT_NAMES[params.format] ?? `a valid ${params.format}`}${got}`;
         case "not":

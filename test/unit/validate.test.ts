@@ -39,7 +39,7 @@ const cases: Case[] = [
     { name: "missing name", inputs: without(win({}), "name"), failures: [{ property: "name", reason: "is required" }] },
     { name: "empty name", inputs: win({ name: "" }), failures: [{ property: "name", reason: "must not be empty" }] },
     { name: "a name of 257 characters", inputs: win({ name: "x".repeat(257) }), failures: [{ property: "name", reason: "must be at most 256 characters long (got 257)" }] },
-    { name: "a control character in the name", inputs: win({ name: "bad\u0007name" }), failures: [{ property: "name", reason: 'must not contain control characters (got "bad\\u0007name")' }] },
+    { name: "a control character in the name", inputs: win({ name: "bad\u0007name" }), failures: [{ property: "name", reason: 'must not contain control or bidirectional-override characters (got "bad\\u0007name")' }] },
     { name: "missing platform", inputs: without(win({}), "platform"), failures: [{ property: "platform", reason: "is required" }] },
     { name: "platform Mac", inputs: lin({ platform: "Mac" }), failures: [{ property: "platform", reason: 'must be one of Windows, Linux (got "Mac")' }] },
     { name: "platform in lower case", inputs: lin({ platform: "linux" }), failures: [{ property: "platform", reason: 'must be one of Windows, Linux (got "linux")' }] },
