@@ -9,6 +9,11 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
   testTimeout: 60000,
+  // One suite at a time: the engine suite and the benchmarks of the harness need the 2 cores, and
+  // the leak scan must see what every other suite produced.
+  maxWorkers: 1,
+  globalSetup: "<rootDir>/test/setup/global-setup.js",
+  testSequencer: "<rootDir>/test/setup/sequencer.js",
   moduleNameMapper: { "^(?:\\.\\./)+provider/(.*)$": "<rootDir>/dist/provider/$1" },
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.pulumi-cli/"],
 };

@@ -8,6 +8,7 @@
 // one canned summary, asset and patch existence, QQL beyond `name:"..."` filters, mitigation jobs,
 // the exact `_error` body and codes (the shape is the one qualysdk reads: `{_error: {errorCode, message}}`).
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -247,6 +248,8 @@ export class PmEmulator {
                 if (!username || this.options.users[username] !== form.get("password")) return [401, "Authentication failed"];
                 const token = fakeJwt(username);
                 this.state.tokens.set(token, Date.now() + this.options.tokenTtlMs);
+                // Tokens issued during the test suite, for its leak scan (test/secrets/leak-scan.test.ts).
+                if (process.env.QUALYS_EMULATOR_TOKEN_LOG) fs.appendFileSync(process.env.QUALYS_EMULATOR_TOKEN_LOG, `${token}\n`);
                 return [201, token];
             }
             case "create": {
