@@ -35,6 +35,43 @@ class Trivial extends pulumi.dynamic.Resource {
     }
 }
 
+/**
+ * The floor for up, refresh and destroy through the same server: a bare dynamic provider making
+ * the same HTTP calls with got and nothing else (no validation, mapping, retries or JWT handling).
+ * What separates it from ours is this provider's own cost; what separates it from raw got is the
+ * dynamic-provider path (gRPC, the serialized provider, the engine's bookkeeping).
+ */
+class BareHttp extends pulumi.dynamic.Resource {
+    constructor(name: string, props: { url: string; token: string; body: unknown }) {
+        super(
+            {
+                async check(_olds: unknown, news: unknown) {
+                    return { inputs: news };
+                },
+                async diff() {
+                    return { changes: false };
+                },
+                async create(inputs: any) {
+                    const { got } = await import("got");
+                    const job = await got.post(`${inputs.url}/pm/v1/deploymentjob`, { json: inputs.body, headers: { authorization: `Bearer ${inputs.token}` } }).json<{ id: string }>();
+                    return { id: job.id, outs: inputs };
+                },
+                async read(id: string, props: any) {
+                    const { got } = await import("got");
+                    await got.get(`${props.url}/pm/v1/deploymentjob/${id}`, { headers: { authorization: `Bearer ${props.token}` } }).json();
+                    return { id, props };
+                },
+                async delete(id: string, props: any) {
+                    const { got } = await import("got");
+                    await got.delete(`${props.url}/pm/v1/deploymentjobs`, { json: { ids: [id] }, headers: { authorization: `Bearer ${props.token}` } });
+                },
+            },
+            name,
+            props,
+        );
+    }
+}
+
 function jobs(n: number): Declared[] {
     return Array.from({ length: n }, (_, i) => ({
         name: `job-${i}`,
@@ -47,11 +84,12 @@ function jobs(n: number): Declared[] {
     }));
 }
 
-async function captureTrivial(n: number): Promise<Map<string, Record<string, unknown>>> {
+async function captureTrivial(n: number, bare?: { url: string; token: string }): Promise<Map<string, Record<string, unknown>>> {
     const captured = new Map<string, Record<string, unknown>>();
     pulumi.runtime.setMocks({ newResource: (a) => (captured.set(a.name, a.inputs), { id: a.name, state: a.inputs }), call: () => ({}) }, "bench", "bench", true);
     const declared = jobs(n);
-    const resources = declared.map((d) => new Trivial(d.name, d.args as unknown as Record<string, unknown>));
+    const resources = declared.map((d) =>
+        bare ? new BareHttp(d.name, { ...bare, body: toRequest(d.args as never) }) : new Trivial(d.name, d.args as unknown as Record<string, unknown>));
     await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
     while (captured.size < n) await new Promise((r) => setTimeout(r, 10));
     return captured;
@@ -100,6 +138,10 @@ interface Row {
     upRatio: number;
     refreshRatio: number;
     destroyRatio: number;
+    upBare: number;
+    refreshBare: number;
+    destroyBare: number;
+    bareUpRatio: number;
     providerBytes: number;
     stateBytesPerJob: number;
     peakRssMb: number;
@@ -146,6 +188,17 @@ async function measure(n: number): Promise<Row> {
     await engine.stop();
 
     const raw = await rawGot(emulator.url, n);
+
+    const { got } = await import("got");
+    const token = await got.post(`${emulator.url}/auth`, { form: { username: "demo-user", password: "demo-password", token: "true" } }).text();
+    const bare = new Engine({ stateFile: path.join(dir, "bare.json"), config, parallel: PARALLEL });
+    await bare.start();
+    const bareInputs = await captureTrivial(n, { url: emulator.url, token });
+    await bare.up(declared, bareInputs);
+    const bareUp = bare.lastApplyMs;
+    const [, bareRefresh] = await timed(() => bare.refresh());
+    const [, bareDestroy] = await timed(() => bare.destroy());
+    await bare.stop();
     await emulator.close();
     fs.rmSync(dir, { recursive: true, force: true });
     return {
@@ -160,6 +213,10 @@ async function measure(n: number): Promise<Row> {
         upRatio: up / raw.create,
         refreshRatio: refresh / raw.get,
         destroyRatio: destroy / raw.del,
+        upBare: up / bareUp,
+        refreshBare: refresh / bareRefresh,
+        destroyBare: destroy / bareDestroy,
+        bareUpRatio: bareUp / raw.create,
         providerBytes,
         stateBytesPerJob: stateBytes / n,
         peakRssMb: peak,
@@ -183,6 +240,10 @@ async function main(): Promise<void> {
         ["up (its Create calls): wall time / raw got POSTs", (r) => f(r.upRatio), "<= 1.15"],
         ["refresh: wall time / raw got GETs", (r) => f(r.refreshRatio), "<= 1.15"],
         ["destroy: wall time / raw got DELETEs", (r) => f(r.destroyRatio), "<= 1.15"],
+        ["bare got provider's Creates / raw got POSTs (the dynamic-provider path)", (r) => f(r.bareUpRatio), ""],
+        ["up (its Create calls) / the bare got provider's", (r) => f(r.upBare), ""],
+        ["refresh / the bare got provider's", (r) => f(r.refreshBare), ""],
+        ["destroy / the bare got provider's", (r) => f(r.destroyBare), ""],
         ["__provider bytes per job", (r) => String(r.providerBytes), "< 2048"],
         ["state bytes per job", (r) => f(r.stateBytesPerJob, 0), ""],
         ["provider process peak RSS, MB", (r) => f(r.peakRssMb, 1), ""],
