@@ -41,8 +41,11 @@ gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | sed
 # replace line must be kept or the build resolves different modules than Pulumi ships.
 grep '^replace ' "$gomod" | grep -v '=> \.\./sdk' >> go.mod || true
 say "replace lines taken from pkg/v3's go.mod: $(grep -c '^replace ' go.mod || true)"
-go get "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version" >/dev/null
-go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version" >/dev/null
+# go get lists every module it adds; keep that in a log, shown only on failure.
+log="$work/go-get.log"
+{ go get "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version" &&
+  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version"; } >"$log" 2>&1 || { cat "$log"; exit 1; }
+say "resolved $(grep -c '^go: added' "$log" || true) modules"
 say "compiling (this takes several minutes on 2 cores)"
 go build -o "$bin/pulumi" \
   -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \

@@ -39,6 +39,7 @@ export async function engineStack(
     name: string,
     program: automation.PulumiFn,
     config: Record<string, { value: string; secret?: boolean }>,
+    projectName = "qualys-pm-e2e",
 ): Promise<EngineStack> {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), `qualys-e2e-${name}-`));
     const workDir = path.join(ROOT, ".test-output", "e2e", `${name}-${path.basename(base)}`);
@@ -55,8 +56,8 @@ export async function engineStack(
     };
     const pulumiCommand = await automation.PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
     const stack = await automation.LocalWorkspace.createOrSelectStack(
-        { projectName: "qualys-pm-e2e", stackName: "test", program },
-        { workDir, envVars, pulumiCommand, projectSettings: { name: "qualys-pm-e2e", runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
+        { projectName, stackName: "test", program },
+        { workDir, envVars, pulumiCommand, projectSettings: { name: projectName, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
     );
     await stack.setAllConfig(config);
     const output: string[] = [];
@@ -79,6 +80,21 @@ export async function engineStack(
             fs.rmSync(base, { recursive: true, force: true });
         },
     };
+}
+
+/** `pulumi about` of the CLI in binDir, on a file backend in a temp folder, offline. */
+export function cliAbout(binDir: string): string {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-about-"));
+    try {
+        return execFileSync(path.join(binDir, "pulumi"), ["about"], {
+            cwd: home,
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            timeout: 60_000,
+        });
+    } finally {
+        fs.rmSync(home, { recursive: true, force: true });
+    }
 }
 
 /** `pulumi version` of the CLI in binDir. */

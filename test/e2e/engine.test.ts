@@ -9,7 +9,7 @@ import { PmEmulator, startEmulator } from "../emulator/server";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
 import { changedKeys, Declared } from "../harness/engine";
-import { cliVersion, EngineStack, engineStack, findPulumiCli } from "./cli";
+import { cliAbout, cliVersion, EngineStack, engineStack, findPulumiCli } from "./cli";
 
 const binDir = findPulumiCli();
 const describeWithCli = binDir ? describe : describe.skip;
@@ -88,7 +88,10 @@ describeWithCli("through the real Pulumi engine", () => {
     });
 
     test("the CLI is the pinned build and runs with no network", () => {
-        expect(cliVersion(binDir!)).toMatch(/^v3\.\d+\.\d+/);
+        const pinned = /version="\$\{1:-\$\{PULUMI_CLI_VERSION:-([\d.]+)\}\}"/.exec(fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "install-pulumi.sh"), "utf8"))![1];
+        if (binDir!.includes(".pulumi-cli")) expect(cliVersion(binDir!)).toBe(`v${pinned}`);
+        else expect(cliVersion(binDir!)).toMatch(/^v3\.\d+\.\d+/);
+        expect(cliAbout(binDir!)).toMatch(/^CLI\s*\nVersion\s+3\.\d+\.\d+/);
     });
 
     test("up creates the seed's two jobs; a preview expecting no changes passes and makes no request", async () => {
