@@ -21,11 +21,6 @@ export function getClient(): PmClient {
     return client;
 }
 
-/** Resets the process-wide client (tests that switch emulators). */
-export function resetClient(): void {
-    client = undefined;
-}
-
 function outputsOf(inputs: DeploymentJobInputs, job: ApiJob): DeploymentJobOutputs {
     return { ...normalizeInputs(inputs), ...serverFacts(job) };
 }
@@ -36,10 +31,15 @@ function sameJob(body: ApiJob): (job: ApiJob) => boolean {
     return (job) => diffJob(fromApiJob(job), sent).changed.length === 0;
 }
 
-/** An error that carries the id makes the engine record the job (partial create), so none is orphaned. */
+/**
+ * An error that carries the id makes the engine record the job (partial create), so none is
+ * orphaned. The engine prints `reasons`, not the message ("resource init failed" alone otherwise).
+ */
 class JobInitError extends Error {
-    constructor(message: string, readonly id: string, readonly properties: DeploymentJobOutputs) {
+    readonly reasons: string[];
+    constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>) {
         super(message);
+        this.reasons = [message];
     }
 }
 
@@ -63,8 +63,7 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
 
     async check(olds, news) {
         // Everything the program passed is validated, so a misspelt property is an error, not ignored.
-        const { __provider: _code, ...given } = news as unknown as Record<string, unknown>;
-        const inputs = given;
+        const { __provider: _code, ...inputs } = news as unknown as Record<string, unknown>;
         const failures = [...validateJobInputs(inputs), ...lockedRunOnceChanges(olds, inputs)];
         return failures.length ? { inputs: news, failures } : { inputs: normalizeInputs(inputs) as unknown as DeploymentJobInputs, failures };
     },
@@ -84,8 +83,10 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         try {
             await api.setJobStatus(job.id, "Enabled");
         } catch (error) {
+            // The dynamic-provider server adds `__provider` to successful results only; without it the
+            // recorded job could not be read or deleted later.
             throw new JobInitError(`job ${job.id} was created but enabling it failed: ${(error as Error).message}`, job.id,
-                outputsOf({ ...inputs, status: "Disabled" }, job));
+                { ...outputsOf({ ...inputs, status: "Disabled" }, job), __provider: (inputs as { __provider?: unknown }).__provider });
         }
         return { id: job.id, outs: outputsOf(inputs, { ...job, status: "Enabled" }) };
     },

@@ -209,6 +209,18 @@ describeWithCli("through the real Pulumi engine", () => {
         expect(emulator.jobs()).toEqual([]);
     });
 
+    test("a job created but not enabled is kept in the state by the engine, and destroy removes it", async () => {
+        declared = [{ name: "enabled", args: windowsReattempts({ status: "Enabled" }) }];
+        emulator.failNext("status", 6, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
+        const error = await env.run(env.stack.up()).catch((e) => e);
+        expect(String(error.message)).toContain("was created but enabling it failed");
+        const recorded = (await env.stack.exportStack()).deployment.resources.find((r: any) => r.urn.endsWith("::enabled"));
+        expect(recorded.id).toBe(emulator.jobs()[0].id);
+        expect(emulator.jobs()).toHaveLength(1);
+        await env.run(env.stack.destroy());
+        expect(emulator.jobs()).toEqual([]);
+    });
+
     test("the engine hands the dynamic provider's Configure the stack's qualys: config, the password unwrapped", async () => {
         const probeFile = path.join(env.workDir, "configure-probe.json");
         const passwordHash = require("node:crypto").createHash("sha256").update(PASSWORD).digest("hex");

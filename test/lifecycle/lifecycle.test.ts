@@ -210,6 +210,15 @@ test("a create whose POST succeeded but whose enabling failed leaves the job rec
     expect(emulator.jobs()[0].status).toBe("Enabled");
 });
 
+test("a job recorded after a failed enable can still be destroyed", async () => {
+    emulator.failNext("status", 1, 503);
+    emulator.failNext("status", 5, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
+    await expect(engine.up([{ name: "enabled", args: windowsReattempts({ status: "Enabled" }) }])).rejects.toThrow("enabling it failed");
+    expect(typeof engine.readState().enabled.outputs.__provider).toBe("string");
+    await engine.destroy();
+    expect(emulator.jobs()).toEqual([]);
+});
+
 test("a create that fails leaves no job behind", async () => {
     emulator.failNext("create", 1, 400);
     await expect(engine.up(program().slice(1))).rejects.toThrow("Qualys PM API rejected POST /pm/v1/deploymentjob (400): Injected failure 400");
