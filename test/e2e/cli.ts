@@ -90,6 +90,7 @@ export function cliAbout(binDir: string): string {
             cwd: home,
             encoding: "utf8",
             env: { PATH: process.env.PATH, PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${home}`, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            stdio: ["ignore", "pipe", "pipe"],
             timeout: 60_000,
         });
     } finally {

@@ -83,3 +83,8 @@ test("installed into a default Pulumi TypeScript project, a program type-checks,
         await emulator.close();
     }
 }, 120_000);
+
+test("the examples type-check against the package as a CommonJS Pulumi program sees it", () => {
+    // examples/tsconfig.json is the default Pulumi TypeScript template's (module commonjs, node resolution).
+    expect(() => execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "examples", "tsconfig.json")], { cwd: ROOT, encoding: "utf8" })).not.toThrow();
+}, 120_000);
