@@ -231,7 +231,8 @@ export class PmClient {
     private async authenticate(): Promise<string> {
         this.authCount++;
         const form = new URLSearchParams({ username: this.settings.username, password: this.settings.password, token: "true", permissions: "true" });
-        const text = await this.send<string>("POST", "/auth", form.toString(), { auth: false, form: true });
+        // Fetching a token changes nothing on the server: retried like a GET.
+        const text = await this.send<string>("POST", "/auth", form.toString(), { auth: false, form: true, idempotent: true });
         const token = typeof text === "string" ? text.trim() : "";
         if (!token) throw new QualysApiError("POST", "/auth", 201, "the answer carries no token", 1);
         this.secrets.add(token);

@@ -98,6 +98,12 @@ describe("authentication", () => {
         expect(emulator.jobs()).toHaveLength(1);
     });
 
+    test("a 503 from /auth is retried: fetching a token changes nothing", async () => {
+        emulator.failNext("auth", 2, 503);
+        expect(await client().getJob("none")).toBeUndefined();
+        expect(emulator.counts()).toMatchObject({ auth: 3, get: 1 });
+    });
+
     test("wrong credentials fail with advice and without the password", async () => {
         const error = await client({ password: "wrong-secret-pw" }).getJob("x").catch((e) => e);
         expect(error).toBeInstanceOf(QualysApiError);
