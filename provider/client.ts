@@ -9,6 +9,7 @@
 //   401                                                      all, once, after a fresh JWT
 // A create POST is never retried blindly: after an uncertain POST, the job is looked up by name
 // and adopted if it is ours (design.md fact 6).
+import type { ApiJob } from "./payload";
 import { proxyAgents } from "./proxy";
 import type { Got, Options, RequestError } from "got" with { "resolution-mode": "import" };
 
@@ -32,7 +33,6 @@ export interface ClientSettings {
     tokenReuseMs?: number;
 }
 
-export type ApiJob = Record<string, any>;
 export type JobStatus = "Enabled" | "Disabled";
 
 const RETRY_STATUSES = [409, 429, 500, 502, 503, 504];

@@ -3,9 +3,9 @@
 // reached by module name from the small object stored in state (resource.ts), so nothing here is
 // serialized: the client, the compiled schema and the credentials live in this module only.
 import type * as pulumi from "@pulumi/pulumi";
-import { ApiJob, PmClient } from "./client";
+import { PmClient } from "./client";
 import { diffJob, isRunOnce, lockedRunOnceChanges, pickInputs } from "./diff";
-import { DeploymentJobInputs, factsOf, fromApiJob, normalizeInputs, serverFacts, ServerFacts, toRequest } from "./payload";
+import { ApiJob, DeploymentJobInputs, factsOf, fromApiJob, normalizeInputs, serverFacts, ServerFacts, toRequest } from "./payload";
 import { resolveSettings } from "./settings";
 import { validateJobInputs } from "./validate";
 

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, PmEmulator } from "../test/emulator/server";
 import { engineStack, findPulumiCli } from "../test/e2e/cli";
-import { Engine } from "../test/harness/engine";
+import { captureProgram, Engine } from "../test/harness/engine";
 import { demoProgram } from "../examples/demo/program";
 
 const CONFIG = (url: string) => ({
@@ -61,24 +61,23 @@ async function withHarness(emulator: PmEmulator): Promise<void> {
         config: Object.fromEntries(Object.entries(CONFIG(emulator.url)).map(([k, v]) => [k, v.value])),
         secretKeys: ["qualys:password"],
     });
-    const declared = [
-        { name: "linux-makecache", args: { name: "Demo_MakeCache", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true } },
-        { name: "windows-reattempts", args: { name: "TestAPI_CreateJobNew222", platform: "Windows", assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477", "b91fca0e-2a07-3155-909c-fc50ba1863ed"], reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 15 } } },
-    ] as const;
+    // The same program as the engine path, run under mocks to get what the SDK would send.
+    const captured = await captureProgram(() => demoProgram());
+    const declared = [...captured.keys()].map((name) => ({ name, args: {} as never }));
     const show = (steps: { name: string; op: string; changed: string[] }[]) => steps.forEach((s) => console.log(`  ${s.op.padEnd(7)} ${s.name}${s.changed.length ? `  changes: ${s.changed.join(", ")}` : ""}`));
     await engine.start();
     try {
         step(1, "preview");
-        show(await engine.preview(declared as never));
+        show(await engine.preview(declared, captured));
         step(2, "up");
-        show(await engine.up(declared as never));
+        show(await engine.up(declared, captured));
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
         step(3, "someone edits a job in the Qualys UI");
         editInQualysUi(emulator);
         step(4, "refresh: the drift is recorded");
         console.log(`  drifted: ${(await engine.refresh()).join(", ")}`);
         step(5, "preview: proposes to restore the declared job");
-        show(await engine.preview(declared as never));
+        show(await engine.preview(declared, captured));
         step(6, "destroy");
         await engine.destroy();
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);

@@ -48,32 +48,17 @@ export interface CheckFailed {
 }
 
 /** Runs `new DeploymentJob(...)` for each declared job under mocks; returns the inputs the SDK sends, with `__provider`. */
-export async function captureInputs(declared: Declared[]): Promise<Map<string, Record<string, unknown>>> {
-    const captured = new Map<string, Record<string, unknown>>();
-    pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                captured.set(args.name, args.inputs);
-                return { id: `${args.name}-mock`, state: args.inputs };
-            },
-            call: () => ({}),
-        },
-        "qualys-pm-harness",
-        "test",
-        true,
-    );
-    // Loaded by package name, as a user's program would: the provider stored in state requires it so.
-    const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
-    const resources = declared.map((d) => new DeploymentJob(d.name, d.args, d.import ? { import: d.import } : undefined));
-    await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
-    for (let i = 0; i < 20 && captured.size < declared.length; i++) await new Promise((r) => setTimeout(r, 10));
-    return captured;
+export function captureInputs(declared: Declared[]): Promise<Map<string, Record<string, unknown>>> {
+    return captureProgram(() => {
+        // Loaded by package name, as a user's program would: the provider stored in state requires it so.
+        const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
+        for (const d of declared) new DeploymentJob(d.name, d.args, d.import ? { import: d.import } : undefined);
+    }, pulumi, declared.length);
 }
 
-/** Runs a compiled program file under mocks (as `pulumi up` would run it); returns each resource's inputs, by name. */
-export async function captureProgramFile(file: string): Promise<Map<string, Record<string, unknown>>> {
+/** Runs a program under mocks (as `pulumi up` would run it); returns each DeploymentJob's inputs, by name. */
+export async function captureProgram(run: () => unknown, pulumiModule: typeof pulumi = pulumi, expected?: number): Promise<Map<string, Record<string, unknown>>> {
     const captured = new Map<string, Record<string, unknown>>();
-    const pulumiModule = require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(file)] })) as typeof pulumi;
     pulumiModule.runtime.setMocks(
         {
             newResource: (args) => {
@@ -86,10 +71,19 @@ export async function captureProgramFile(file: string): Promise<Map<string, Reco
         "test",
         true,
     );
-    require(file);
-    for (let i = 0; i < 50 && captured.size === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 50));
+    run();
+    // Registrations arrive asynchronously: wait for the expected count, or until none come for 60 ms.
+    for (let i = 0, last = -1, quiet = 0; i < 500 && (expected === undefined ? quiet < 3 : captured.size < expected); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        quiet = captured.size === last && captured.size > 0 ? quiet + 1 : 0;
+        last = captured.size;
+    }
     return captured;
+}
+
+/** The same for a compiled program file, with the @pulumi/pulumi its project resolves. */
+export function captureProgramFile(file: string): Promise<Map<string, Record<string, unknown>>> {
+    return captureProgram(() => require(file), require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(file)] })));
 }
 
 export interface EngineOptions {
