@@ -331,7 +331,7 @@ export class PmClient {
             try {
                 return JSON.parse(response.body) as T;
             } catch {
-                throw new QualysApiError(method, path, response.statusCode, `the answer is not JSON: ${this.excerpt(response.body)}`, attempts);
+                throw new QualysApiError(method, path, response.statusCode, `the answer is not JSON: ${this.scrub(apiMessageOf(response.body))}`, attempts);
             }
         } catch (error) {
             throw this.toApiError(method, path, error);
@@ -359,10 +359,6 @@ export class PmClient {
         const code = e.code ?? "ERROR";
         const detail = code === "ETIMEDOUT" ? `no answer within ${this.settings.requestTimeoutMs} ms (ETIMEDOUT)` : `${code}: ${this.scrub(e.message ?? "")}`;
         return new QualysApiError(method, path, undefined, detail, attempts);
-    }
-
-    private excerpt(text: string): string {
-        return this.scrub(apiMessageOf(text));
     }
 
     /** Removes the password and any JWT, should an answer ever echo them. */

@@ -16,7 +16,7 @@ let configLookup: (key: string) => unknown = () => undefined;
 let client: PmClient | undefined;
 
 /** The client of this provider process: one JWT and one connection pool for every resource. */
-export function getClient(): PmClient {
+function getClient(): PmClient {
     client ??= new PmClient(resolveSettings(configLookup));
     return client;
 }

@@ -262,7 +262,7 @@ export class PmEmulator {
             case "update": {
                 const job = this.state.jobs.get(params[0]);
                 if (!job) return [404, qualysError("404", `Deployment job ${params[0]} not found`)];
-                const problem = invalidJob(body) ?? lockedProblem(job, body);
+                const problem = invalidJob(body) ?? lockedProblem(job);
                 if (problem) return [400, qualysError("400", problem)];
                 const updated = this.store({ ...body, id: job.id }, job);
                 if (updated.status === "Enabled" && job.status !== "Enabled") this.trigger(updated);
@@ -415,8 +415,8 @@ function invalidJob(body: Job | undefined): string | undefined {
     return undefined;
 }
 
-function lockedProblem(job: Job, body: Job): string | undefined {
-    return runOnce(job) && job.status === "Enabled" ? `Run-once job ${job.name} cannot be edited once enabled` : body ? undefined : "body required";
+function lockedProblem(job: Job): string | undefined {
+    return runOnce(job) && job.status === "Enabled" ? `Run-once job ${job.name} cannot be edited once enabled` : undefined;
 }
 
 function enrich(action: Job, actionType: string): Job {
