@@ -38,21 +38,41 @@ export function isRunOnce(inputs: Partial<DeploymentJobInputs>): boolean {
 }
 
 /**
- * Qualys locks a run-once job (On-demand, Once) once it is enabled: it can be neither edited nor
- * disabled (Enable_Disable_Jobs.htm). A plan must not promise such an edit, so `check` refuses it
- * here, before any request. A new platform is allowed: that replaces the job rather than edit it.
+ * What `check` refuses in an edit of an enabled job, before any request:
+ * - Qualys locks a run-once job (On-demand, Once) once it is enabled: it can be neither edited nor
+ *   disabled (Enable_Disable_Jobs.htm), so a plan must not promise such an edit.
+ * - A plan must not deploy patches again by surprise: replacing an enabled run-once job with a new
+ *   enabled run-once job (a new platform), or turning an enabled recurring job into an enabled
+ *   run-once job, submits a new run. That is refused with a way to do it on purpose.
+ * A replacement into a Disabled job runs nothing; then the other changes belong to the new job.
  */
 export function lockedRunOnceChanges(olds: object, news: object): CheckFailure[] {
     const before = normalizeInputs(pickInputs(olds));
-    if (before.status !== "Enabled" || !isRunOnce(before)) return [];
+    if (before.status !== "Enabled") return [];
+    const after = normalizeInputs(pickInputs(news));
     const { changed, replaces } = diffJob(olds, news);
-    if (replaces.length) return [];
-    return changed.map((property) => ({
-        property,
-        reason:
-            property === "status"
-                ? `cannot go back to Disabled: this ${before.scheduleType} job was enabled, and Qualys never disables a run-once job`
-                : `cannot change: this ${before.scheduleType} job was enabled, and Qualys locks a run-once job once enabled. ` +
-                  `Declare a new DeploymentJob for the new configuration (it runs again when enabled) and remove this one`,
-    }));
+    const startsAgain = after.status === "Enabled" && isRunOnce(after) && (replaces.length > 0 || !isRunOnce(before));
+    const failures: CheckFailure[] = [];
+    if (startsAgain) {
+        const property = replaces[0] ?? "scheduleType";
+        const when = after.scheduleType === "Once" ? "at its start time" : "at once";
+        failures.push({
+            property,
+            reason: `would start patching again: this edit ${replaces.length ? "replaces" : "turns"} the enabled ${before.scheduleType} job ` +
+                `${replaces.length ? "with a new" : "into an"} enabled ${after.scheduleType} job, which Qualys runs ${when}. ` +
+                "To run it on purpose, declare it as a new DeploymentJob (a new resource name) and remove this one",
+        });
+    }
+    if (!isRunOnce(before) || (replaces.length && !startsAgain)) return failures;
+    for (const property of changed.filter((k) => !failures.some((f) => f.property === k))) {
+        failures.push({
+            property,
+            reason:
+                property === "status"
+                    ? `cannot go back to Disabled: this ${before.scheduleType} job was enabled, and Qualys never disables a run-once job`
+                    : `cannot change: this ${before.scheduleType} job was enabled, and Qualys locks a run-once job once enabled. ` +
+                      `Declare a new DeploymentJob for the new configuration (it runs again when enabled) and remove this one`,
+        });
+    }
+    return failures;
 }

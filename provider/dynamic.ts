@@ -3,9 +3,10 @@
 // reached by module name from the small object stored in state (resource.ts), so nothing here is
 // serialized: the client, the compiled schema and the credentials live in this module only.
 import type * as pulumi from "@pulumi/pulumi";
-import { PmClient } from "./client";
+import { checkedJobId, isEnabled, PmClient } from "./client";
 import { diffJob, isRunOnce, lockedRunOnceChanges, pickInputs } from "./diff";
-import { ApiJob, DeploymentJobInputs, factsOf, fromApiJob, normalizeInputs, serverFacts, ServerFacts, toRequest } from "./payload";
+import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, normalizeInputs, serverFacts, ServerFacts, toRequest } from "./payload";
+import { JobLedger } from "./recovery";
 import { resolveSettings } from "./settings";
 import { validateJobInputs } from "./validate";
 
@@ -14,6 +15,8 @@ export type DeploymentJobOutputs = DeploymentJobInputs & ServerFacts;
 
 let configLookup: (key: string) => unknown = () => undefined;
 let client: PmClient | undefined;
+/** Jobs held by the resources of this run, and the tenant's job index (recovery.ts). */
+let ledger = new JobLedger();
 
 /** The client of this provider process: one JWT and one connection pool for every resource. */
 function getClient(): PmClient {
@@ -25,10 +28,40 @@ function outputsOf(inputs: DeploymentJobInputs, job: ApiJob): DeploymentJobOutpu
     return { ...normalizeInputs(inputs), ...serverFacts(job) };
 }
 
-/** Adopt a job found after an uncertain create only when it is the one just sent. */
+/** The inputs in which `job` differs from the job `body` describes, status aside. */
+function differences(body: ApiJob, job: ApiJob): string[] {
+    return diffJob(fromApiJob(job), fromApiJob(body)).changed.filter((k) => k !== "status");
+}
+
+/** Adopt a job found after an uncertain create only when it is the one just sent and no resource holds it. */
 function sameJob(body: ApiJob): (job: ApiJob) => boolean {
-    const sent = fromApiJob(body);
-    return (job) => diffJob(fromApiJob(job), sent).changed.length === 0;
+    return (job) => !ledger.holds(job.id) && job.status === "Disabled" && differences(body, job).length === 0;
+}
+
+/**
+ * A job of this name that an interrupted run left behind (or that someone made), or undefined when
+ * there is none. Taken only when it is exactly what the program declares; otherwise the create
+ * stops, naming it: a second job of the same name would be a duplicate the user never asked for.
+ */
+async function leftBehind(api: PmClient, body: ApiJob, wanted: string): Promise<ApiJob | undefined> {
+    const found = await ledger.unheldNamed(api, body.platform, body.name);
+    if (!found.length) return undefined;
+    const jobs = [];
+    for (const { id } of found) {
+        const job = await api.getJob(id);
+        if (job) jobs.push(job);
+    }
+    const [job] = jobs;
+    if (jobs.length === 1 && differences(body, job).length === 0 && (wanted === "Enabled" || !isEnabled(job))) return job;
+    if (!jobs.length) return undefined;
+    const described = jobs.map((j) => {
+        const diff = differences(body, j);
+        const status = isEnabled(j) && wanted !== "Enabled" ? ["status (Enabled in Qualys)"] : [];
+        return `${j.id} (differs in ${[...diff, ...status].join(", ") || "nothing"})`;
+    });
+    throw new Error(`Qualys already holds ${jobs.length > 1 ? `${jobs.length} ${body.platform} jobs` : `a ${body.platform} job`} named "${body.name}": ${described.join("; ")}. ` +
+        "It may be left from an interrupted run or made outside Pulumi. Nothing was created: set adoptJobId to that id (with the program matching the job), " +
+        "give this resource another job name, or delete that job in Qualys");
 }
 
 /**
@@ -46,6 +79,8 @@ class JobInitError extends Error {
 /** Adopts an existing job that already matches the inputs; nothing is written to Qualys. */
 async function adopt(api: PmClient, inputs: DeploymentJobInputs) {
     const id = inputs.adoptJobId!;
+    if (ledger.holds(id)) throw new Error(`adoptJobId: job ${id} is held by another resource of this stack`);
+    ledger.hold(id);
     const job = await api.getJob(id);
     if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
     const { changed } = diffJob(fromApiJob(job), inputs);
@@ -59,16 +94,19 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     async configure(req) {
         configLookup = (key) => req.config.get(key);
         client = undefined;
+        ledger = new JobLedger();
     },
 
     async check(olds, news) {
         // Everything the program passed is validated, so a misspelt property is an error, not ignored.
-        const { __provider: _code, ...inputs } = news as unknown as Record<string, unknown>;
-        const failures = [...validateJobInputs(inputs), ...lockedRunOnceChanges(olds, inputs)];
+        const { __provider: _code, __declaredTwice: declaredTwice, ...inputs } = news as unknown as Record<string, unknown>;
+        const twice = declaredTwice ? [{ property: "name", reason: String(declaredTwice) }] : [];
+        const failures = [...twice, ...validateJobInputs(inputs), ...lockedRunOnceChanges(olds, inputs)];
         return failures.length ? { inputs: news, failures } : { inputs: normalizeInputs(inputs) as unknown as DeploymentJobInputs, failures };
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
+        if (id) ledger.hold(id);
         const { changed, replaces } = diffJob(olds, news);
         return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
     },
@@ -78,8 +116,12 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         if (inputs.adoptJobId) return adopt(api, inputs);
         // Created disabled, then enabled: the id exists before anything can run (CrowdStrike's Create does the same).
         const body = toRequest({ ...inputs, status: "Disabled" });
-        const job = await api.createJob(body, sameJob(body));
-        if (inputs.status !== "Enabled") return { id: job.id, outs: outputsOf(inputs, job) };
+        const wanted = inputs.status ?? "Disabled";
+        let job = await leftBehind(api, body, wanted);
+        if (job) ledger.hold(job.id);
+        job ??= await api.createJob(body, sameJob(body));
+        ledger.hold(job.id);
+        if (wanted !== "Enabled" || isEnabled(job)) return { id: job.id, outs: outputsOf(inputs, job) };
         try {
             await api.setJobStatus(job.id, "Enabled");
         } catch (error) {
@@ -92,34 +134,42 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     },
 
     async read(id, props) {
+        ledger.hold(checkedJobId(id, "read"));
         const job = await getClient().getJob(id);
+        // Only the PM API's own not-found answer means the job is gone (client.getJob).
         if (!job) return { id: "", props: {} as DeploymentJobOutputs };
         const inputs = fromApiJob(job, pickInputs(props ?? {}));
         return { id, props: outputsOf(inputs, job), inputs: inputs as DeploymentJobOutputs };
     },
 
     async update(id, olds, news) {
+        ledger.hold(checkedJobId(id, "update"));
         const before = normalizeInputs(pickInputs(olds));
         if (before.status === "Enabled" && isRunOnce(before)) {
             throw new Error(`job ${id} is an enabled ${before.scheduleType} job; Qualys does not allow editing it`);
         }
         const api = getClient();
-        const { changed } = diffJob(olds, news);
-        let facts = factsOf(olds);
-        if (changed.some((k) => k !== "status")) {
-            // The PATCH carries the whole job with the status it has now; a new status goes through
-            // the status endpoint below, the one way documented to change it.
-            facts = serverFacts(await api.updateJob(id, toRequest({ ...news, status: before.status })));
+        // Read first. The PATCH writes the whole job, so what the model does not own is taken from
+        // what Qualys holds now; and whether the job is enabled is Qualys' word, not the last run's
+        // (an enable that failed or was cut off may have gone through: it is never sent twice).
+        const current = await api.getJob(id);
+        if (!current) throw new Error(`job ${id} is no longer in Qualys (deleted outside Pulumi?): run pulumi refresh to drop it from the state`);
+        const status = isEnabled(current) ? "Enabled" : "Disabled";
+        let job = current;
+        if (diffJob(olds, news).changed.some((k) => k !== "status")) {
+            // A new status goes through the status endpoint below, the one way documented to change it.
+            job = await api.updateJob(id, mergeIntoServerJob(current, toRequest({ ...news, status })));
         }
         const wanted = news.status ?? "Disabled";
-        if (wanted !== before.status) {
+        if (wanted !== status) {
             await api.setJobStatus(id, wanted);
-            facts = { ...facts, serverStatus: wanted };
+            job = { ...job, status: wanted };
         }
-        return { outs: { ...normalizeInputs(news), ...facts } };
+        return { outs: { ...normalizeInputs(news), ...serverFacts(job) } };
     },
 
     async delete(id) {
+        ledger.hold(checkedJobId(id, "delete"));
         await getClient().deleteJob(id);
     },
 };

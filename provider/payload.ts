@@ -67,6 +67,11 @@ function isMakeCache(action: ApiJob): boolean {
     return action?.params?.defaultScriptType === "MakeCache";
 }
 
+/** Run Script actions are the ones this model owns; any other kind of action is kept as Qualys holds it. */
+function isRunScript(action: ApiJob): boolean {
+    return (action?.action ?? "Run Script") === "Run Script";
+}
+
 /** Expands inputs into the whole job body the create POST and the update PATCH take. */
 export function toRequest(raw: DeploymentJobInputs): ApiJob {
     const job = normalizeInputs(raw);
@@ -152,6 +157,56 @@ export function toRequest(raw: DeploymentJobInputs): ApiJob {
     return body;
 }
 
+/** What Qualys computes or stamps on a job: never written back in an update. */
+const SERVER_OWNED = [
+    "customerId", "createdBy", "updatedBy", "deletedBy", "patchCount", "applicableAssetCount", "assetCount", "taggedAssetCount",
+    "jobTriggerStatus", "completionPercent", "totalAssetCount", "assetResultReceivedCount", "readOnly", "jobStartCountdown", "linkedJobs",
+    "disabledPatches",
+];
+
+/** Request fields toRequest fills without modelling them; in an update, Qualys' values stay. */
+const NOT_MODELLED_FILLERS = ["linkedJobId", "isAssetImported"];
+
+/**
+ * The PATCH body of an update: the job as Qualys holds it now, with the modelled fields of `request`
+ * written over it. An update takes the whole job, so everything this model does not own (job
+ * chaining, other kinds of actions, a custom patch URL, fields of a newer API) goes back unchanged.
+ */
+export function mergeIntoServerJob(server: ApiJob, request: ApiJob): ApiJob {
+    const base = Object.fromEntries(Object.entries(server).filter(([key]) => !SERVER_OWNED.includes(key)));
+    const own = Object.fromEntries(Object.entries(request).filter(([key]) => !(NOT_MODELLED_FILLERS.includes(key) && key in base)));
+    const body = overlay(base, own);
+    body.preDeployActions = keepForeignActions(server.preDeployActions, request.preDeployActions);
+    body.postDeployActions = keepForeignActions(server.postDeployActions, request.postDeployActions);
+    return body;
+}
+
+/** `over` written onto `base`, nested objects merged; a key of `over` replaces its other spellings in `base` (`suppressreboots` / `suppressReboots`). */
+function overlay(base: ApiJob, over: ApiJob): ApiJob {
+    const out: ApiJob = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+        for (const other of Object.keys(out)) if (other !== key && other.toLowerCase() === key.toLowerCase()) delete out[other];
+        const prior = out[key];
+        out[key] = isPlainObject(prior) && isPlainObject(value) ? overlay(prior, value) : value;
+    }
+    return out;
+}
+
+function isPlainObject(value: unknown): value is ApiJob {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The modelled (Run Script) actions in the slots Qualys had them in; any other action stays in its place. */
+function keepForeignActions(server: ApiJob[] | null | undefined, modelled: ApiJob[]): ApiJob[] {
+    const mine = [...modelled];
+    const out: ApiJob[] = [];
+    for (const action of server ?? []) {
+        if (!isRunScript(action)) out.push(action);
+        else if (mine.length) out.push(mine.shift()!);
+    }
+    return [...out, ...mine];
+}
+
 function merge<T extends object>(defaults: T, given: object | undefined): T {
     const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
     for (const [key, value] of Object.entries(given ?? {})) {
@@ -234,8 +289,8 @@ export function fromApiJob(api: ApiJob, prior?: Partial<DeploymentJobInputs>): D
         coAuthorUserIds: api.coAuthorUserIds,
         notification,
         packageCacheUpdate: preActions.some(isMakeCache),
-        preDeployActions: preActions.filter((a) => !isMakeCache(a)).map((a, i) => toAction(a, prior?.preDeployActions?.[i])),
-        postDeployActions: (api.postDeployActions ?? []).map((a: ApiJob, i: number) => toAction(a, prior?.postDeployActions?.[i])),
+        preDeployActions: preActions.filter((a) => isRunScript(a) && !isMakeCache(a)).map((a, i) => toAction(a, prior?.preDeployActions?.[i])),
+        postDeployActions: ((api.postDeployActions ?? []) as ApiJob[]).filter(isRunScript).map((a, i) => toAction(a, prior?.postDeployActions?.[i])),
         reattemptFailedPatches: api.enableReattemptFailedPatches && api.reattemptFailedPatches
             ? {
                   noOfReattempts: toNumber(api.reattemptFailedPatches.noOfReattempts),

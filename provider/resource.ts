@@ -20,6 +20,34 @@ const delegatingProvider: pulumi.dynamic.ResourceProvider = {
     delete: (i, p) => require("qualys-pm-pulumi/provider").delete(i, p),
 };
 
+/** Per program run (its resource monitor: one per run, under mocks too), which resource declared each job name and adopted id. */
+const declaredJobs = new WeakMap<object, Map<string, string>>();
+const outsideAnyRun = {};
+
+/**
+ * One job per resource: two resources naming the same Qualys job (platform and name, or the same
+ * adoptJobId) would share it, and deleting one would delete the other's job. The second one gets a
+ * `__declaredTwice` input naming the first, which the provider's `check` refuses, so the plan fails
+ * at preview with both names and nothing is created (a throw from here would escape the program).
+ */
+function declaredTwice(resourceName: string, args: DeploymentJobArgs): pulumi.Output<string | undefined> {
+    const run = pulumi.runtime.getMonitor() ?? outsideAnyRun;
+    const seen = declaredJobs.get(run) ?? new Map<string, string>();
+    declaredJobs.set(run, seen);
+    return pulumi.all([args.name, args.platform, args.adoptJobId]).apply(([jobName, platform, adoptJobId]) => {
+        const keys = [`job "${jobName}" on ${platform}`, ...(adoptJobId ? [`adoptJobId ${adoptJobId.toLowerCase()}`] : [])];
+        for (const key of keys) {
+            const holder = seen.get(key);
+            if (holder !== undefined && holder !== resourceName) {
+                return `DeploymentJob "${resourceName}" and DeploymentJob "${holder}" both declare the Qualys ${key}; each job belongs to one resource ` +
+                    "(destroying one would delete the other's job): give one of them another job name";
+            }
+        }
+        for (const key of keys) seen.set(key, resourceName);
+        return undefined;
+    });
+}
+
 /**
  * A Qualys Patch Management deployment job (`/pm/v1/deploymentjob`).
  *
@@ -27,8 +55,8 @@ const delegatingProvider: pulumi.dynamic.ResourceProvider = {
  * execution: an On-demand job starts patching at once. Qualys locks run-once jobs (On-demand, Once)
  * once enabled; this resource refuses, at preview, any change to such a job.
  *
- * Adopt an existing job with the `import` resource option:
- * `new DeploymentJob("x", args, { import: "<job id>" })`.
+ * Adopt an existing job with `adoptJobId: "<job id>"` (the `import` option cannot serve a dynamic
+ * resource, pulumi/pulumi#16175). Two resources may not declare the same job.
  */
 export class DeploymentJob extends pulumi.dynamic.Resource {
     /** The job's id in Qualys. */
@@ -62,6 +90,6 @@ export class DeploymentJob extends pulumi.dynamic.Resource {
         // Every output registered as undefined, or Pulumi drops what create/update return (pulumi#13983).
         const outputs = Object.fromEntries([...Object.keys(jobSchema.properties), ...FACT_KEYS].map((k) => [k, undefined]));
         // The type token pulumi-nodejs:dynamic/qualys:DeploymentJob must never change: it is in every URN.
-        super(delegatingProvider, name, { ...outputs, ...args }, opts, "qualys", "DeploymentJob");
+        super(delegatingProvider, name, { ...outputs, ...args, __declaredTwice: declaredTwice(name, args) }, opts, "qualys", "DeploymentJob");
     }
 }

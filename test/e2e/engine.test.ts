@@ -221,6 +221,52 @@ describeWithCli("through the real Pulumi engine", () => {
         expect(emulator.jobs()).toEqual([]);
     });
 
+    test("two resources declaring the same Qualys job are refused at preview, naming both, with no request", async () => {
+        declared = [
+            { name: "first", args: windowsReattempts() },
+            { name: "second", args: windowsReattempts({ description: "same name, other resource" }) },
+        ];
+        const error = await env.run(env.stack.preview()).catch((e) => e);
+        expect(String(error.message)).toContain('DeploymentJob "second" and DeploymentJob "first" both declare the Qualys job "TestAPI_CreateJobNew222" on Windows');
+        expect(emulator.requests).toEqual([]);
+    });
+
+    test("refresh through a proxy answering an HTML 404 fails and keeps the job in the state; the PM API's own 404 drops it", async () => {
+        await env.run(env.stack.up());
+        const ids = async () => (await env.stack.exportStack()).deployment.resources.filter((r: any) => r.type.endsWith("DeploymentJob")).map((r: any) => r.id).sort();
+        const recorded = await ids();
+        emulator.failNext("get", 2, 404, { body: "<html><head><title>404 Not Found</title></head><body>nginx</body></html>", headers: { "content-type": "text/html" } });
+        const error = await env.run(env.stack.refresh()).catch((e) => e);
+        expect(String(error.message)).toMatch(/Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(404\): an HTML page titled "404 Not Found"/);
+        expect(await ids()).toEqual(recorded);
+        // Nothing was dropped, so the next up creates nothing.
+        await env.run(env.stack.up());
+        expect(emulator.counts().create).toBe(2);
+        emulator.state.jobs.delete(recorded[0]);
+        await env.run(env.stack.refresh());
+        expect(await ids()).toEqual(recorded.slice(1));
+    });
+
+    test.each([
+        ["replacing an enabled On-demand job with an enabled one on another platform", { status: "Enabled" }, { platform: "Windows", status: "Enabled", description: "also changed" },
+            ["platform", "would start patching again: this edit replaces the enabled On-demand job with a new enabled On-demand job"], ["description", "cannot change"]],
+        ["turning an enabled Daily job into an enabled On-demand job", { status: "Enabled", scheduleType: "Daily", startDateTime: "2026-12-01 10:00:00 PM" }, { status: "Enabled" },
+            ["scheduleType", "would start patching again: this edit turns the enabled Daily job into an enabled On-demand job, which Qualys runs at once"], undefined],
+    ] as [string, Record<string, unknown>, Record<string, unknown>, [string, string], [string, string] | undefined][])("%s is refused at preview, and every other change is still checked", async (_name, first, second, refusal, alsoRefused) => {
+        declared = [{ name: "job", args: linuxMakeCache(first) }];
+        await env.run(env.stack.up());
+        const mark = emulator.requests.length;
+        const edited = { ...linuxMakeCache(second), ...(second.platform === "Windows" ? { packageCacheUpdate: undefined, approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] } : {}) };
+        if (first.scheduleType === "Daily") delete (edited as { startDateTime?: string }).startDateTime;
+        declared = [{ name: "job", args: edited }];
+        const error = await env.run(env.stack.preview()).catch((e) => e);
+        expect(String(error.message)).toContain(`property ${refusal[0]} value`);
+        expect(String(error.message)).toContain(refusal[1]);
+        if (alsoRefused) expect(String(error.message)).toMatch(new RegExp(`property ${alsoRefused[0]} value .* has a problem: ${alsoRefused[1]}`));
+        expect(emulator.requests.slice(mark).filter((r) => r.route !== "auth")).toEqual([]);
+        expect(Object.values(emulator.enablesApplied())).toEqual([1]);
+    });
+
     test("the engine hands the dynamic provider's Configure the stack's qualys: config, the password unwrapped", async () => {
         const probeFile = path.join(env.workDir, "configure-probe.json");
         const passwordHash = require("node:crypto").createHash("sha256").update(PASSWORD).digest("hex");

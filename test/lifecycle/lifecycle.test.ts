@@ -6,6 +6,7 @@ import { PmEmulator, startEmulator } from "../emulator/server";
 import { CheckError, Declared, Engine } from "../harness/engine";
 import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 
 const PASSWORD = "demo-password";
 let emulator: PmEmulator;
@@ -55,14 +56,14 @@ test("up creates the seed's Linux MakeCache and Windows reattempt jobs; a second
     expect(requestsSince(mark)).toEqual([]);
 });
 
-test("changing exponentialBackoffInterval updates in place with one PATCH", async () => {
+test("changing exponentialBackoffInterval reads the job, then updates it in place with one PATCH", async () => {
     await engine.up(program());
     const changed = program();
     changed[1].args = windowsReattempts({ reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 10 } });
     const mark = emulator.requests.length;
     const steps = await engine.up(changed);
     expect(steps).toContainEqual({ name: "windows-reattempts", op: "update", changed: ["reattemptFailedPatches"] });
-    expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["PATCH update", "GET get"]);
+    expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["GET get", "PATCH update"]);
     expect(emulator.jobs().find((j) => j.platform === "Windows")!.reattemptFailedPatches.exponentialBackoffInterval).toBe(10);
     expect((await engine.preview(changed)).map((s) => s.op)).toEqual(["same", "same"]);
 });
@@ -246,4 +247,31 @@ test("the results summary of a job can be read back", async () => {
     const client = new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD });
     const summary = await client.getJobResultsSummary(engine.readState()["windows-reattempts"].id);
     expect(summary.assets[0].status).toBe("Reattempting");
+});
+
+test("an update keeps byte for byte what the model does not own: job chaining, a custom patch URL, a non-Run-Script action", async () => {
+    const foreign = {
+        linkedJobId: "5e2a3f0c-9d7b-4c1e-8a6f-2b4d6e8f0a1c",
+        chainedJobRule: { runAfter: "5e2a3f0c-9d7b-4c1e-8a6f-2b4d6e8f0a1c", onlyOnSuccess: true },
+        customPatchURLId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    };
+    const installAction = { action: "Install Software", params: { actionItem: "7-Zip", softwareId: "0f3c1d2e-aaaa-4bbb-8ccc-ddddeeeeffff" } };
+    const id = emulator.seedJob({ ...toRequest(windowsReattempts() as DeploymentJobInputs), ...foreign, postDeployActions: [installAction] });
+    const kept = () => {
+        const job = emulator.state.jobs.get(id)!;
+        return JSON.stringify([job.linkedJobId, job.chainedJobRule, job.customPatchURLId, job.postDeployActions]);
+    };
+    const before = kept();
+    const declared = (reattempts: { noOfReattempts: number; exponentialBackoffInterval: number }): Declared[] => [
+        { name: "adopted", args: windowsReattempts({ adoptJobId: id, reattemptFailedPatches: reattempts }) },
+    ];
+    await engine.up(declared({ noOfReattempts: 5, exponentialBackoffInterval: 15 }));
+    const steps = await engine.up(declared({ noOfReattempts: 2, exponentialBackoffInterval: 15 }));
+    expect(steps).toContainEqual({ name: "adopted", op: "update", changed: ["reattemptFailedPatches"] });
+    expect(emulator.state.jobs.get(id)!.reattemptFailedPatches).toEqual({ noOfReattempts: 2, exponentialBackoffInterval: 15 });
+    expect(kept()).toBe(before);
+    expect(JSON.parse(before)[3][0]).toMatchObject(installAction);
+    // And nothing of it is drift: a preview after a refresh shows no change.
+    await engine.refresh();
+    expect((await engine.preview(declared({ noOfReattempts: 2, exponentialBackoffInterval: 15 }))).map((s) => s.op)).toEqual(["same"]);
 });

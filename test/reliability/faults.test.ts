@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { PmEmulator, RouteName, startEmulator } from "../emulator/server";
 import { Declared, Engine } from "../harness/engine";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
 
 let emulator: PmEmulator;
@@ -17,18 +18,18 @@ beforeAll(async () => {
 });
 afterAll(async () => {
     await emulator.close();
-    const table = ["| fault | operation | outcome | jobs on the server | jobs in state |", "|---|---|---|---|---|", ...rows].join("\n");
+    const table = ["| fault | operation | outcome | jobs on the server | jobs in state | enables applied (most for one job) |", "|---|---|---|---|---|---|", ...rows].join("\n");
     keepOutput("fault-matrix.md", table);
     console.log(table);
 });
 
-async function freshEngine(extraEnv: NodeJS.ProcessEnv = {}): Promise<Engine> {
+async function freshEngine(extraEnv: NodeJS.ProcessEnv = {}, gatewayUrl = emulator.url): Promise<Engine> {
     const name = expect.getState().currentTestName!.replace(/\W+/g, "_").slice(0, 70);
     const stateFile = path.join(OUTPUT_DIR, `faults-${name}.json`);
     fs.rmSync(stateFile, { force: true });
     const e = new Engine({
         stateFile,
-        config: { "qualys:gatewayUrl": emulator.url, "qualys:username": "demo-user", "qualys:password": "demo-password" },
+        config: { "qualys:gatewayUrl": gatewayUrl, "qualys:username": "demo-user", "qualys:password": "demo-password" },
         secretKeys: ["qualys:password"],
         env: { QUALYS_MAX_RETRIES: "5", ...extraEnv },
     });
@@ -45,19 +46,22 @@ afterEach(async () => {
 const program = (n = 2): Declared[] =>
     Array.from({ length: n }, (_, i) => ({ name: `job-${i}`, args: i % 2 ? windowsReattempts({ name: `win ${i}` }) : linuxMakeCache({ name: `linux ${i}` }) }));
 
-/** Qualys and the state agree: the same ids, no name twice. Returns [server, state] counts. */
-function expectConsistent(): [number, number] {
-    const server = emulator.jobs();
+/** Qualys and the state agree: the same ids, no name twice. Returns [server, state] counts. Jobs
+ * made outside Pulumi (`outside`) are left out of the comparison. */
+function expectConsistent(outside: string[] = []): [number, number] {
+    const server = emulator.jobs().filter((j) => !outside.includes(j.id));
     const state = engine.readState();
     expect(new Set(server.map((j) => j.id))).toEqual(new Set(Object.values(state).map((e) => e.id)));
     expect(new Set(server.map((j) => j.name)).size).toBe(server.length);
     return [server.length, Object.keys(state).length];
 }
 
-async function run(fault: string, operation: string, act: () => Promise<unknown>): Promise<string> {
+async function run(fault: string, operation: string, act: () => Promise<unknown>, outside: string[] = []): Promise<string> {
     const outcome = await act().then(() => "succeeded", (e: Error & { details?: string }) => `failed: ${(e.details ?? e.message).split("\n")[0]}`);
-    const [server, state] = expectConsistent();
-    rows.push(`| ${fault} | ${operation} | ${outcome.replace(/\|/g, "\\|")} | ${server} | ${state} |`);
+    const [server, state] = expectConsistent(outside);
+    const enables = Math.max(0, ...Object.values(emulator.enablesApplied()));
+    expect(enables).toBeLessThanOrEqual(1);
+    rows.push(`| ${fault} | ${operation} | ${outcome.replace(/\|/g, "\\|").slice(0, 220)} | ${server} | ${state} | ${enables} |`);
     return outcome;
 }
 
@@ -154,4 +158,141 @@ test("a create refused with a 400 leaves nothing behind", async () => {
     engine = await freshEngine();
     emulator.failNext("create", 1, 400, { body: { _error: { errorCode: "400", message: "Invalid asset" } } });
     expect(await run("400 on create", "up", () => engine.up(program(1)))).toBe("failed: Qualys PM API rejected POST /pm/v1/deploymentjob (400): Invalid asset");
+});
+
+// ---- exactly once: nothing lost, nothing twice (issue 12) ----------------------------------------
+
+const enabledLinux = (): Declared[] => [{ name: "enabled", args: linuxMakeCache({ name: "enabled linux", status: "Enabled" }) }];
+
+test.each([
+    ["an HTML page", { body: "<html><head><title>404 Not Found</title></head><body>nginx</body></html>", headers: { "content-type": "text/html" } }],
+    ["plain text", { body: "Not Found", headers: { "content-type": "text/plain" } }],
+    ["JSON that is not the PM API's error shape", { body: { message: "no route" } }],
+])("a 404 that is %s is an error on refresh, and the job stays in the state", async (kind, answer) => {
+    engine = await freshEngine();
+    await engine.up(program());
+    emulator.failNext("get", 1, 404, answer);
+    const outcome = await run(`404 as ${kind} (a proxy's)`, "refresh", () => engine.refresh());
+    expect(outcome).toMatch(/^failed: Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(404\)/);
+    expect(Object.keys(engine.readState())).toHaveLength(2);
+});
+
+test.each([
+    ["200 with an _error body", 200, { _error: { errorCode: "500", message: "internal" } }],
+    ["an empty list", 200, []],
+    ["204 and no body", 204, undefined],
+    ["a list without this job's id", 200, [{ id: "00000000-0000-4000-8000-000000000000", status: "success" }]],
+])("a delete answered with %s is an error, and the job stays in Qualys and in the state", async (kind, status, body) => {
+    engine = await freshEngine();
+    await engine.up(program(1));
+    emulator.failNext("delete", 1, status, body === undefined ? {} : { body });
+    const outcome = await run(`delete answered ${kind}`, "destroy", () => engine.destroy());
+    expect(outcome).toMatch(/^failed: Qualys PM API did not confirm DELETE \/pm\/v1\/deploymentjobs: .*is still in Qualys/);
+    expect(emulator.jobs()).toHaveLength(1);
+});
+
+test("a delete answered with a failed entry for a job that is still there is an error", async () => {
+    engine = await freshEngine();
+    await engine.up(program(1));
+    const id = emulator.jobs()[0].id;
+    emulator.failNext("delete", 1, 200, { body: [{ id, name: "linux 0", status: "failed", message: "Job is running" }] });
+    expect(await run("delete answered with a failed entry", "destroy", () => engine.destroy())).toMatch(/Job is running; job .* is still in Qualys/);
+});
+
+test.each([
+    ["200 with an _error body", 200, { _error: { errorCode: "500", message: "internal" } }],
+    ["an empty list", 200, []],
+    ["204 and no body", 204, undefined],
+    ["a failed entry", 200, "failed"],
+])("an enable answered with %s leaves the job recorded as Disabled, and the next up enables it once", async (kind, status, body) => {
+    engine = await freshEngine();
+    const answer = body === "failed" ? { body: [] as unknown[] } : body === undefined ? {} : { body };
+    emulator.onNth("status", 1, () => {
+        if (body === "failed") answer.body = [{ id: emulator.jobs()[0].id, status: "failed", message: "not now" }];
+    });
+    emulator.failNext("status", 1, status, answer);
+    const outcome = await run(`enable answered ${kind}`, "up", () => engine.up(enabledLinux()));
+    expect(outcome).toMatch(/^failed: job [-0-9a-f]+ was created but enabling it failed: Qualys PM API did not confirm POST \/pm\/v1\/deploymentjobs\/update\/status\/Enabled/);
+    expect(engine.readState().enabled.outputs.status).toBe("Disabled");
+    expect(emulator.jobs()[0].status).toBe("Disabled");
+    expect(await run(`next up after an enable answered ${kind}`, "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(emulator.enablesApplied()).toEqual({ [emulator.jobs()[0].id]: 1 });
+});
+
+test.each([
+    ["applied, then the connection dropped", "dropAfterApply", 1],
+    ["dropped before the server applied it", "dropBeforeApply", 2],
+] as const)("an enable %s is followed by a read, and the job is enabled exactly once", async (kind, fault, sent) => {
+    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "500" });
+    emulator[fault]("status");
+    expect(await run(`enable ${kind}`, "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    const [job] = emulator.jobs();
+    expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
+    expect(emulator.requests.filter((r) => r.route === "status")).toHaveLength(sent);
+    expect(engine.readState().enabled.outputs.status).toBe("Enabled");
+});
+
+test("an enable answered 503 three times is read before each new try and applied once", async () => {
+    engine = await freshEngine();
+    emulator.failNext("status", 3, 503);
+    expect(await run("503 ×3 on enable", "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(Object.values(emulator.enablesApplied())).toEqual([1]);
+    const routes = emulator.requests.filter((r) => ["status", "get"].includes(r.route)).map((r) => r.route);
+    expect(routes).toEqual(["status", "get", "status", "get", "status", "get", "status"]);
+});
+
+test("an up after a failed enable reads the job first, and does not enable again a job Qualys already enabled", async () => {
+    engine = await freshEngine();
+    emulator.failNext("status", 1, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
+    await engine.up(enabledLinux()).catch(() => undefined);
+    const [job] = emulator.jobs();
+    // As if the enable had gone through after all, or someone enabled the job in the UI.
+    emulator.editJob(job.id, (j) => (j.status = "Enabled"));
+    const mark = emulator.requests.length;
+    expect(await run("enable failed, job enabled meanwhile", "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(emulator.requests.slice(mark).map((r) => r.route).filter((r) => r !== "auth")).toEqual(["get"]);
+    expect(engine.readState().enabled.outputs.status).toBe("Enabled");
+});
+
+test("a job left by a killed run is recorded by the next up instead of a second one, and enabled once", async () => {
+    engine = await freshEngine();
+    const declared = enabledLinux();
+    // What a run killed between the create and the enable leaves: the job, Disabled, in no state.
+    const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled" }));
+    expect(await run("job left by a killed run (Disabled)", "up", () => engine.up(declared))).toBe("succeeded");
+    expect(emulator.jobs().map((j) => j.id)).toEqual([id]);
+    expect(emulator.counts().list).toBe(1);
+    expect(emulator.counts().create).toBeUndefined();
+    expect(emulator.enablesApplied()).toEqual({ [id]: 1 });
+});
+
+test("a job of the same name that differs from the program stops the create, naming it, and nothing is written", async () => {
+    engine = await freshEngine();
+    const declared = enabledLinux();
+    const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled", description: "made in the UI" }));
+    const outcome = await run("a job of the same name, made outside Pulumi, differs", "up", () => engine.up(declared), [id]);
+    expect(outcome).toContain(`Qualys already holds a Linux job named "enabled linux": ${id} (differs in description)`);
+    expect(emulator.requests.filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
+});
+
+test.each([
+    ["/auth answers 503", () => emulator.failNext("auth", 10, 503), "POST /auth"],
+    ["the gateway refuses the connection", undefined, "ECONNREFUSED"],
+])("a create whose POST never left (%s) does not say the job may have been created", async (kind, fault, expected) => {
+    // Port 1 on loopback: nothing listens there.
+    engine = await freshEngine({ QUALYS_MAX_RETRIES: fault ? "1" : "0" }, fault ? emulator.url : "http://127.0.0.1:1");
+    fault?.();
+    const error = await run(`${kind}: the create POST never left`, "up", () => engine.up(program(1)));
+    expect(error).toContain(expected);
+    expect(error).not.toMatch(/may have been created/);
+    expect(emulator.counts().create).toBeUndefined();
+});
+
+test("a create whose POST was answered 503 and whose lookup failed says the job may have been created", async () => {
+    engine = await freshEngine({ QUALYS_MAX_RETRIES: "0" });
+    emulator.failNext("create", 1, 503);
+    // The index listed before the POST answers; the lookup after the 503 does not.
+    emulator.onNth("create", 1, () => emulator.failNext("list", 5, 500));
+    const error = await run("create answered 503, lookup failed", "up", () => engine.up(program(1)));
+    expect(error).toMatch(/may have been created; looking for it failed/);
 });
