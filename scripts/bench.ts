@@ -132,6 +132,7 @@ interface Row {
     previewFloorMsPerJob: number;
     previewRequests: number;
     upRequestsPerJob: number;
+    upListRequests: number;
     refreshRequestsPerJob: number;
     destroyRequestsPerJob: number;
     auths: number;
@@ -172,6 +173,8 @@ async function measure(n: number): Promise<Row> {
     await engine.up(declared, captured);
     const up = engine.lastApplyMs;
     const upRequests = count() - mark;
+    // The recovery index (provider/recovery.ts): listed once per run and platform, not per job.
+    const upListRequests = emulator.requests.slice(mark).filter((r) => r.route === "list").length;
     mark = count();
     const [, preview] = await timed(() => engine.preview(declared, captured));
     const previewRequests = count() - mark;
@@ -207,6 +210,7 @@ async function measure(n: number): Promise<Row> {
         previewFloorMsPerJob: floorPreview / n,
         previewRequests,
         upRequestsPerJob: (upRequests - auths) / n,
+        upListRequests,
         refreshRequestsPerJob: refreshRequests / n,
         destroyRequestsPerJob: destroyRequests / n,
         auths,
@@ -234,6 +238,7 @@ async function main(): Promise<void> {
         ["no-op preview: ms per job", (r) => f(r.previewMsPerJob), ""],
         ["no-op preview: ratio to a trivial dynamic provider", (r) => f(r.previewMsPerJob / r.previewFloorMsPerJob), ""],
         ["up: requests per job (besides /auth)", (r) => f(r.upRequestsPerJob), "1"],
+        ["up: job-list requests in the whole run (the killed-run recovery index)", (r) => String(r.upListRequests), "1 per platform"],
         ["refresh: requests per job", (r) => f(r.refreshRequestsPerJob), "1"],
         ["destroy: requests per job", (r) => f(r.destroyRequestsPerJob), "1"],
         ["/auth calls in the whole run", (r) => String(r.auths), "1"],

@@ -1,5 +1,5 @@
 import { diffJob, lockedRunOnceChanges } from "../../provider/diff";
-import { fromApiJob, makeCacheAction, normalizeInputs, toRequest } from "../../provider/payload";
+import { fromApiJob, makeCacheAction, mergeIntoServerJob, normalizeInputs, toRequest } from "../../provider/payload";
 import { generatedFiles } from "../../scripts/generate";
 import * as fs from "node:fs";
 import { seed } from "../helpers/fixtures";
@@ -121,6 +121,55 @@ describe("run-once jobs are locked once enabled", () => {
     test("a disabled On-demand job may be edited, then enabled", () => {
         const draft = windowsReattempts();
         expect(lockedRunOnceChanges(draft, { ...draft, status: "Enabled", description: "go" })).toEqual([]);
+    });
+    test("replacing an enabled On-demand job with an enabled one would patch again: refused, and the other edits are still locked", () => {
+        const linux = linuxMakeCache({ status: "Enabled", description: "new", packageCacheUpdate: undefined, approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] });
+        expect(lockedRunOnceChanges(enabled, linux)).toEqual([
+            { property: "platform", reason: expect.stringMatching(/^would start patching again: this edit replaces the enabled On-demand job with a new enabled On-demand job/) },
+            ...["name", "description", "assetIds", "approvedPatches", "postDeployment", "reattemptFailedPatches"].map((property) => ({ property, reason: expect.stringMatching(/^cannot change/) })),
+        ].sort((a, b) => (a.property === "platform" ? -1 : b.property === "platform" ? 1 : 0)));
+    });
+    test("replacing an enabled On-demand job with a Disabled one runs nothing: allowed", () => {
+        expect(lockedRunOnceChanges(enabled, { ...enabled, platform: "Linux", reattemptFailedPatches: undefined, status: "Disabled" })).toEqual([]);
+    });
+    test("an enabled Weekly job turned into an enabled On-demand job would patch at once: refused", () => {
+        const weekly = windowsReattempts({ status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
+        expect(lockedRunOnceChanges(weekly, windowsReattempts({ status: "Enabled" }))).toEqual([
+            { property: "scheduleType", reason: expect.stringContaining("turns the enabled Weekly job into an enabled On-demand job, which Qualys runs at once") },
+        ]);
+        expect(lockedRunOnceChanges(weekly, windowsReattempts({ status: "Disabled" }))).toEqual([]);
+    });
+});
+
+describe("an update writes back what the model does not own", () => {
+    const server = {
+        ...toRequest(windowsReattempts() as never),
+        id: "1ca9c211-6c0a-4855-ac49-f9d735b1563c",
+        customerId: "8ac1558c-cbdf-c133-80c6-0fcf7d68e79c",
+        createdBy: { user: null, date: 1 },
+        linkedJobId: "5e2a3f0c-9d7b-4c1e-8a6f-2b4d6e8f0a1c",
+        customPatchURLId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        postDeployment: { ...toRequest(windowsReattempts() as never).postDeployment, suppressreboots: undefined, suppressReboots: true, futureFlag: 1 },
+        postDeployActions: [
+            { action: "Install Software", params: { softwareId: "s1" } },
+            { action: "Run Script", params: { actionItem: "old" }, scriptType: "ps1", script: "b2xk" },
+        ],
+    };
+    const request = toRequest(windowsReattempts({ postDeployActions: [{ description: "new", scriptType: "powershell", script: "Write-Host hi" }] }) as never);
+    const body = mergeIntoServerJob(server, request);
+    test("unmodelled fields and other kinds of action stay as Qualys holds them, in place", () => {
+        expect(body).toMatchObject({ linkedJobId: server.linkedJobId, customPatchURLId: server.customPatchURLId, id: server.id });
+        expect(body.postDeployActions).toEqual([server.postDeployActions[0], request.postDeployActions[0]]);
+        expect(body.postDeployment.futureFlag).toBe(1);
+    });
+    test("the modelled fields are the program's, and a renamed field is sent once, in the request's spelling", () => {
+        expect(body.reattemptFailedPatches).toEqual(request.reattemptFailedPatches);
+        expect(body.postDeployment).not.toHaveProperty("suppressReboots");
+        expect(body.postDeployment.suppressreboots).toBe(false);
+    });
+    test("what Qualys computes or stamps is not written back", () => {
+        expect(body).not.toHaveProperty("customerId");
+        expect(body).not.toHaveProperty("createdBy");
     });
 });
 
