@@ -3,15 +3,16 @@
 // once on 401; got's retry for refused and failed requests, by the table below; one error type,
 // QualysApiError, that names method, path, status and the API's message, and never a secret.
 //
-// Retry table (octokit/plugin-retry's doNotRetry idea, got's calculateDelay):
-//   429, and 409 with the classic throttle codes 1960/1965  all methods: the call was refused, not run
-//   500, 502, 503, 504, resets, timeouts                     GET, PATCH (whole body), DELETE only
-//   401                                                      all, once, after a fresh JWT
-// A create POST is never retried blindly: after an uncertain POST, the job is looked up by name
-// and adopted if it is ours (design.md fact 6).
+// When a call is tried again is retry.ts's table; how fast calls leave is throttle.ts's pacer, one
+// per gateway for the whole process. A create POST and an enable are never repeated blindly: after
+// an uncertain answer the job is looked up (create) or read (enable) first (design.md fact 6).
+import { isIP } from "node:net";
 import type { ApiJob } from "./payload";
 import { proxyAgents } from "./proxy";
-import type { Got, Options, RequestError } from "got" with { "resolution-mode": "import" };
+import { decideRetry, isRefused } from "./retry";
+import { Scrubber } from "./scrub";
+import { AdaptivePacer, Clock, systemClock } from "./throttle";
+import type { CancelableRequest, Got, GotReturn, Options, Progress, RequestError } from "got" with { "resolution-mode": "import" };
 
 type GotModule = typeof import("got", { with: { "resolution-mode": "import" } });
 
@@ -21,25 +22,48 @@ export interface ClientSettings {
     password: string;
     /** Timeout of one HTTP request. Default 30 s. */
     requestTimeoutMs?: number;
-    /** Retries of a refused or failed request. Default 5. */
+    /** Retries of a failed request (a 5xx, no answer). Default 5. */
     maxRetries?: number;
+    /** Retries of a request the gateway refused (429): it was not run, and the pacer spaces them. Default 20. */
+    maxRefusedRetries?: number;
     /** First backoff step when the server gives no hint; doubled per attempt, plus jitter. Default 500 ms. */
     backoffBaseMs?: number;
     /** Longest wait a Retry-After or X-RateLimit-ToWait-Sec may ask for; past it, fail at once. Default 60 s. */
     maxRetryAfterMs?: number;
-    /** Length of the server's "second" in hints, a parameter so that tests wait milliseconds. Default 1000. */
-    retryAfterUnitMs?: number;
     /** How long a JWT is reused before a new one is fetched; Qualys' last four hours. Default 3 h 50 min. */
     tokenReuseMs?: number;
+    /** The largest answer read, in bytes; a larger one is refused without being read. Default 10 MiB. */
+    maxResponseBytes?: number;
+    /** Allow a plain-http gateway that is not a loopback address (the password and JWT then cross the network unencrypted). Default false. */
+    insecureAllowHttpGateway?: boolean;
 }
 
 export type JobStatus = "Enabled" | "Disabled";
 
-const RETRY_STATUSES = [409, 429, 500, 502, 503, 504];
-const NETWORK_CODES = ["ETIMEDOUT", "ECONNRESET", "EADDRINUSE", "ECONNREFUSED", "EPIPE", "ENOTFOUND", "ENETUNREACH", "EAI_AGAIN"];
+/** Methods whose repetition cannot change the outcome (PATCH carries the whole job). */
 const IDEMPOTENT = ["GET", "PATCH", "DELETE"];
-/** The classic API's throttle codes (concurrency 1960, rate 1965), should the PM gateway use 409. */
-const THROTTLE_CODES = /\b(1960|1965)\b/;
+/** No PM answer comes near this: a job is a few KB, a list page of 100 summaries some 50 KB. */
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** Pages of the job list read at most: 20,000 jobs at the default 100 a page. */
+const MAX_LIST_PAGES = 200;
+/** The PM API's "page too deep" error code, which qualysdk takes for the end of what can be pulled. */
+const PAGE_DEPTH_CODE = "2501";
+/** The longest API message or redirect target quoted in an error. */
+const MAX_MESSAGE = 300;
+const GATEWAY_ADVICE = "Check qualys:gatewayUrl (or QUALYS_GATEWAY_URL): it must be the API gateway of your Qualys platform, such as https://gateway.qg2.apps.qualys.com";
+
+/** What `send` tells got's hooks and handler about one call. `size` is shared by every attempt. */
+interface CallContext {
+    auth?: boolean;
+    idempotent?: boolean;
+    renewed?: boolean;
+    size?: { exceeded: boolean };
+    /** Why the last failure was not tried again (e.g. a Retry-After longer than this client waits). */
+    gaveUp?: { why?: string };
+}
+
+/** One pacer per gateway for the whole process: every resource's calls share the tenant's rate. */
+const pacers = new Map<string, AdaptivePacer>();
 
 /** A failed call to the PM API. Carries no request options, headers or body: nothing secret. */
 export class QualysApiError extends Error {
@@ -53,8 +77,12 @@ export class QualysApiError extends Error {
         readonly apiMessage: string,
         readonly attempts: number,
         hint?: string,
+        /** Facts beyond the message: whether the request may have reached the server, and the PM
+         * API's own `_error.errorCode` when the answer was its JSON error shape, and whether a 2xx
+         * answer failed to confirm what was asked (bulk status and delete answers). */
+        readonly detail: { sent?: boolean; errorCode?: string; unconfirmed?: boolean } = {},
     ) {
-        super(describeFailure(method, path, status, apiMessage, attempts) + (hint ? `. ${hint}` : ""));
+        super((detail.unconfirmed ? `Qualys PM API did not confirm ${method} ${path}: ${apiMessage}` : describeFailure(method, path, status, apiMessage, attempts)) + (hint ? `. ${hint}` : ""));
     }
 }
 
@@ -74,11 +102,81 @@ function hintFor(path: string, status: number | undefined): string | undefined {
     return undefined;
 }
 
+/** The form of a deployment job id (a UUID, as every sample and qualysdk show). */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A job id, checked before it goes into a request path or the state: an id such as `..`, `.` or ""
+ * from a server or a state file would otherwise move the request to another path.
+ */
+export function checkedJobId(value: unknown, where: string): string {
+    if (typeof value === "string" && JOB_ID.test(value)) return value;
+    const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
+    throw new Error(`${where}: ${shown} is not a Qualys job id (a UUID such as 1ca9c211-6c0a-4855-ac49-f9d735b1563c)`);
+}
+
 let gotModule: Promise<GotModule> | undefined;
 function loadGot(): Promise<GotModule> {
     // Kept as a real import(): TypeScript's node16 module mode does not rewrite it to require().
     gotModule ??= import("got");
     return gotModule;
+}
+
+/**
+ * The gateway URL, refused unless it is https, or http to a loopback address (the emulator, tests),
+ * or http allowed by the setting whose name says it is insecure: over plain http the password and
+ * the JWT would cross the network readable by anyone on the way.
+ */
+function checkedGateway(gatewayUrl: string, insecureAllowHttp: boolean): URL {
+    let url: URL | undefined;
+    try {
+        url = new URL(gatewayUrl);
+    } catch {
+        // reported below
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+        const shown = url ? `${url.protocol}//${url.host}` : JSON.stringify(gatewayUrl.slice(0, 80));
+        throw new Error(`Qualys gateway URL ${shown} must be an https:// URL, such as https://gateway.qg2.apps.qualys.com`);
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname) && !insecureAllowHttp) {
+        throw new Error(
+            `Qualys gateway ${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")} is plain http: the password and the JWT would cross the network unencrypted. ` +
+                "Use its https:// address, or, on a network you trust, set qualys:insecureAllowHttpGateway (or QUALYS_INSECURE_ALLOW_HTTP_GATEWAY) to true",
+        );
+    }
+    return url;
+}
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+    if (host === "localhost") return true;
+    if (isIP(host) === 4) return host.startsWith("127.");
+    return isIP(host) === 6 && host === "::1";
+}
+
+/** Where a redirect pointed: scheme, host, port and path; no userinfo, query or fragment. */
+function redirectTarget(location: string | undefined, from: string): string {
+    if (!location) return "nowhere (no Location header)";
+    try {
+        const url = new URL(location, from);
+        if (url.protocol !== "http:" && url.protocol !== "https:") return `a ${url.protocol} URL`;
+        const port = url.port || (url.protocol === "https:" ? "443" : "80");
+        return `${url.protocol}//${url.hostname}:${port}${url.pathname}`;
+    } catch {
+        return "an unreadable Location";
+    }
+}
+
+/** The PM API's page-depth error: a 4xx whose JSON error carries errorCode 2501. */
+function isPageDepthError(error: unknown): boolean {
+    return error instanceof QualysApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.detail.errorCode === PAGE_DEPTH_CODE;
+}
+
+/** "10 MB (10485760 bytes)", or "1000 bytes". */
+function describeBytes(bytes: number): string {
+    const mb = bytes / (1024 * 1024);
+    return Number.isInteger(mb) ? `${mb} MB (${bytes} bytes)` : `${bytes} bytes`;
 }
 
 export class PmClient {
@@ -87,29 +185,54 @@ export class PmClient {
     private token?: { value: Promise<string>; fetchedAt: number; resolved?: string };
     /** /auth calls made by this client (tests assert one per process). */
     authCount = 0;
-    private readonly secrets = new Set<string>();
+    /** The password and every JWT, kept out of every error. */
+    private readonly scrubber = new Scrubber();
+    /** The gateway's origin: the only one that is ever sent the password or a JWT. */
+    private readonly origin: string;
 
-    constructor(settings: ClientSettings) {
+    private readonly clock: Clock;
+    private readonly pacer: AdaptivePacer;
+
+    /** `clock` and `pacer` are injected by tests; by default real time and the process's pacer for this gateway. */
+    constructor(settings: ClientSettings, deps: { clock?: Clock; pacer?: AdaptivePacer } = {}) {
         this.settings = {
             requestTimeoutMs: 30_000,
             maxRetries: 5,
             backoffBaseMs: 500,
             maxRetryAfterMs: 60_000,
-            retryAfterUnitMs: 1000,
+            maxRefusedRetries: 20,
             tokenReuseMs: (3 * 60 + 50) * 60_000,
-            ...settings,
+            maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+            insecureAllowHttpGateway: false,
+            // A setting given as undefined keeps its default.
+            ...(Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as ClientSettings),
             gatewayUrl: settings.gatewayUrl.replace(/\/+$/, ""),
         };
-        if (settings.password) this.secrets.add(settings.password);
+        this.scrubber.add(settings.password);
+        // Here rather than in the settings, so that every user of the client is covered.
+        this.origin = checkedGateway(this.settings.gatewayUrl, this.settings.insecureAllowHttpGateway).origin;
+        this.clock = deps.clock ?? systemClock;
+        if (!deps.pacer && !pacers.has(this.origin)) pacers.set(this.origin, new AdaptivePacer(this.clock));
+        this.pacer = deps.pacer ?? pacers.get(this.origin)!;
     }
 
     // ---- the API, one small function per endpoint, so a correction is a one-line change ----------
 
+    /**
+     * The job, or undefined when the PM API itself says there is no such job: a 404 in its JSON
+     * error shape. Any other 404 (a proxy's or load balancer's page, a wrong path) is an error, since
+     * taking it for "gone" would drop a live job from the state and create a second one.
+     */
     async getJob(id: string): Promise<ApiJob | undefined> {
+        const path = `/pm/v1/deploymentjob/${checkedJobId(id, "GET job")}`;
         try {
-            return await this.call<ApiJob>("GET", `/pm/v1/deploymentjob/${encodeURIComponent(id)}`);
+            const job = await this.call<ApiJob>("GET", path);
+            if (!job || typeof job !== "object" || !sameJobId(job.id, id)) {
+                throw new QualysApiError("GET", path, 200, `the answer is not job ${id}`, 1);
+            }
+            return job;
         } catch (error) {
-            if (error instanceof QualysApiError && error.status === 404) return undefined;
+            if (isPmNotFound(error)) return undefined;
             throw error;
         }
     }
@@ -117,8 +240,9 @@ export class PmClient {
     /** PATCH takes the whole job (update_deployment_jobs.htm). Some answers echo the request without
      * an id (Windows sample in the 3.5 notes); then the job is read back. */
     async updateJob(id: string, body: ApiJob): Promise<ApiJob> {
-        const answer = await this.call<ApiJob>("PATCH", `/pm/v1/deploymentjob/update/${encodeURIComponent(id)}`, body);
-        if (answer && answer.id === id) return answer;
+        const path = `/pm/v1/deploymentjob/update/${checkedJobId(id, "PATCH job")}`;
+        const answer = await this.call<ApiJob>("PATCH", path, body);
+        if (answer && typeof answer === "object" && sameJobId(answer.id, id)) return answer;
         const job = await this.getJob(id);
         if (!job) throw new QualysApiError("GET", `/pm/v1/deploymentjob/${id}`, 404, "the job vanished right after its update", 1);
         return job;
@@ -126,55 +250,113 @@ export class PmClient {
 
     /** Enable or disable: `POST /pm/v1/deploymentjobs/update/status/{status}` (qualysdk change_job_status). */
     async setJobStatus(id: string, status: JobStatus): Promise<void> {
-        const path = `/pm/v1/deploymentjobs/update/status/${status}`;
-        const results = await this.call<{ id: string; status: string; message?: string }[]>("POST", path, { ids: [id] }, { idempotent: true });
-        const mine = Array.isArray(results) ? results.find((r) => r.id === id) : undefined;
-        if (mine && mine.status !== "success") throw new QualysApiError("POST", path, 200, `job ${id}: ${mine.message ?? mine.status}`, 1);
+        checkedJobId(id, `${status === "Enabled" ? "enable" : "disable"} job`);
+        if (status === "Enabled") return this.enableJob(id);
+        const path = "/pm/v1/deploymentjobs/update/status/Disabled";
+        // Disabling twice does no harm: retried like any idempotent call.
+        const answer = await this.call<unknown>("POST", path, { ids: [id] }, { idempotent: true });
+        const why = unconfirmed(answer, id, this.bounded);
+        if (why) throw new QualysApiError("POST", path, 200, why, 1, undefined, { unconfirmed: true });
     }
 
-    /** Bulk delete, `DELETE /pm/v1/deploymentjobs` with `{ids}` (qualysdk delete_job). A job already gone counts as deleted. */
+    /**
+     * Enabling submits the job for execution, so it is never sent blindly twice: after an answer
+     * that may hide an applied enable (no answer, a 5xx), the job is read, and only a job Qualys
+     * still holds Disabled is enabled again. An answer that confirms nothing is an error: the
+     * state never says Enabled unless Qualys did.
+     */
+    private async enableJob(id: string): Promise<void> {
+        const path = "/pm/v1/deploymentjobs/update/status/Enabled";
+        for (let attempt = 1; ; attempt++) {
+            let answer: unknown;
+            try {
+                answer = await this.call<unknown>("POST", path, { ids: [id] }, { idempotent: false });
+            } catch (error) {
+                if (!(error instanceof QualysApiError) || !isUncertain(error) || error.detail.sent === false) throw error;
+                const job = await this.getJob(id);
+                if (!job) throw new QualysApiError("POST", path, error.status, `job ${id} is gone from Qualys`, attempt);
+                if (isEnabled(job)) return;
+                // Read as Disabled: the enable was not applied, so sending it again is safe.
+                await this.waitBeforeRepeating(error, attempt);
+                continue;
+            }
+            const why = unconfirmed(answer, id, this.bounded);
+            if (why) throw new QualysApiError("POST", path, 200, why, attempt, undefined, { unconfirmed: true });
+            return;
+        }
+    }
+
+    /**
+     * Bulk delete, `DELETE /pm/v1/deploymentjobs` with `{ids}` (qualysdk delete_job). Done only when
+     * the answer confirms it for this id, or when the PM API then says the job does not exist (a
+     * job already deleted in the UI counts as deleted).
+     */
     async deleteJob(id: string): Promise<void> {
         const path = "/pm/v1/deploymentjobs";
-        const results = await this.call<{ id: string; status: string; message?: string }[]>("DELETE", path, { ids: [id] });
-        const mine = Array.isArray(results) ? results.find((r) => r.id === id) : undefined;
-        if (mine && mine.status !== "success" && (await this.getJob(id)) !== undefined) {
-            throw new QualysApiError("DELETE", path, 200, `job ${id}: ${mine.message ?? mine.status}`, 1);
-        }
+        checkedJobId(id, "delete job");
+        const answer = await this.call<unknown>("DELETE", path, { ids: [id] });
+        const why = unconfirmed(answer, id, this.bounded);
+        if (!why || (await this.getJob(id)) === undefined) return;
+        throw new QualysApiError("DELETE", path, 200, `${why}; job ${id} is still in Qualys`, 1, undefined, { unconfirmed: true });
     }
 
-    /** `GET /pm/v1/deploymentjobs/summary`, every page (qualysdk _list_jobs_backend). */
-    async listJobs(query: { platform: string; filter?: string; pageSize?: number }): Promise<ApiJob[]> {
+    /**
+     * `GET /pm/v1/deploymentjobs/summary`, every page (qualysdk _list_jobs_backend), within bounds.
+     * The list ends at a short or empty page, or at the PM API's page-depth error 2501 (what was
+     * collected is returned, as qualysdk does). It fails past `maxPages` pages (default 200), and
+     * when a page lists only jobs already listed: a server that ignores pageNumber would otherwise
+     * be asked forever (an uncertain create once sent 37,927 requests in 20 s that way).
+     */
+    async listJobs(query: { platform: string; filter?: string; pageSize?: number; maxPages?: number }): Promise<ApiJob[]> {
+        const path = "/pm/v1/deploymentjobs/summary";
         const jobs: ApiJob[] = [];
+        const listed = new Set<string>();
         const pageSize = query.pageSize ?? 100;
-        for (let pageNumber = 0; ; pageNumber++) {
+        const maxPages = query.maxPages ?? MAX_LIST_PAGES;
+        for (let pageNumber = 0; pageNumber < maxPages; pageNumber++) {
             const params = new URLSearchParams({ platform: query.platform, pageNumber: String(pageNumber), pageSize: String(pageSize) });
             if (query.filter) params.set("filter", query.filter);
-            const page = await this.call<ApiJob[]>("GET", `/pm/v1/deploymentjobs/summary?${params}`);
+            let page: ApiJob[];
+            try {
+                page = await this.call<ApiJob[]>("GET", `${path}?${params}`);
+            } catch (error) {
+                if (isPageDepthError(error)) return jobs;
+                throw error;
+            }
             if (!Array.isArray(page) || page.length === 0) return jobs;
-            jobs.push(...page);
+            const fresh = page.filter((job) => typeof job?.id !== "string" || !listed.has(job.id));
+            if (fresh.length === 0) {
+                throw new QualysApiError("GET", path, 200, `page ${pageNumber} lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end`, 1);
+            }
+            for (const job of fresh) if (typeof job?.id === "string") listed.add(job.id);
+            jobs.push(...fresh);
             if (page.length < pageSize) return jobs;
         }
+        throw new QualysApiError("GET", path, 200, `the job list goes on past ${maxPages} pages of ${pageSize} jobs, the most this client reads; narrow the filter`, 1);
     }
 
     /** The results summary of a job's runs (GET in the 3.5 notes). */
     getJobResultsSummary(id: string): Promise<ApiJob> {
-        return this.call<ApiJob>("GET", `/pm/v1/deploymentjob/${encodeURIComponent(id)}/deploymentjobresult/summary`);
+        return this.call<ApiJob>("GET", `/pm/v1/deploymentjob/${checkedJobId(id, "job results")}/deploymentjobresult/summary`);
     }
 
     /**
      * Creates a job. The POST is not idempotent: when its outcome is unknown (no answer, a 5xx, an
      * unreadable answer), the job may exist. Look for it by name and adopt it when `isOurs` says it
-     * is the job just sent; only when it is not there is the POST sent again.
+     * is the job just sent; only when it is not there is the POST sent again. A POST that never
+     * left (the /auth, TLS or proxy step failed) created nothing and is reported as such.
      */
     async createJob(body: ApiJob, isOurs: (job: ApiJob) => boolean): Promise<ApiJob> {
+        const path = "/pm/v1/deploymentjob";
         const sentAt = Date.now();
         for (let attempt = 1; ; attempt++) {
             try {
-                const job = await this.call<ApiJob>("POST", "/pm/v1/deploymentjob", body);
-                if (job && typeof job.id === "string") return job;
-                throw new QualysApiError("POST", "/pm/v1/deploymentjob", 201, "the answer carries no job id", attempt);
+                const job = await this.call<ApiJob>("POST", path, body);
+                if (job && typeof job === "object" && JOB_ID.test(String(job.id))) return job;
+                throw new QualysApiError("POST", path, 201, "the answer carries no job id", attempt, undefined, { sent: true });
             } catch (error) {
                 if (!(error instanceof QualysApiError) || !isUncertain(error)) throw error;
+                if (error.path !== path || error.detail.sent === false) throw error;
                 const lookUp = () => this.findCreatedJob(body, sentAt, isOurs).catch((lookup: Error) => {
                     throw new QualysApiError(error.method, error.path, error.status, error.apiMessage, attempt,
                         `The job "${body.name}" may have been created; looking for it failed (${lookup.message}). Check the Qualys UI before running again`);
@@ -183,25 +365,26 @@ export class PmClient {
                 if (!adopted && error.status === undefined) {
                     // No answer at all: the server may still be working on the POST. Give it one
                     // request timeout before concluding it was not created.
-                    await sleep(this.settings.requestTimeoutMs);
+                    await this.clock.sleep(this.settings.requestTimeoutMs);
                     adopted = await lookUp();
                 }
                 if (adopted) return adopted;
-                if (attempt > this.settings.maxRetries) throw error;
-                await sleep(this.backoff(attempt));
+                // Not there: the POST was not applied, so sending it again is safe.
+                await this.waitBeforeRepeating(error, attempt);
             }
         }
     }
 
+    /** After an uncertain POST: a job of that name, created since the POST, that `isOurs` accepts. */
     private async findCreatedJob(body: ApiJob, sentAt: number, isOurs: (job: ApiJob) => boolean): Promise<ApiJob | undefined> {
         const filter = `name:"${String(body.name).replace(/(["\\])/g, "\\$1")}"`;
-        const candidates = (await this.listJobs({ platform: body.platform, filter }))
-            .filter((j) => j.name === body.name)
-            // Ten minutes of slack for clock skew between this machine and Qualys.
-            .filter((j) => typeof j.createdBy?.date !== "number" || j.createdBy.date >= sentAt - 600_000);
+        // List rows may lack who created the job and when (qualysdk's rows carry neither): read each.
+        const candidates = (await this.listJobs({ platform: body.platform, filter })).filter((j) => j?.name === body.name);
         for (const candidate of candidates) {
-            const job = await this.getJob(candidate.id);
-            if (job && isOurs(job)) return job;
+            const job = await this.getJob(checkedJobId(candidate.id, "job list"));
+            // Ten minutes of slack for clock skew between this machine and Qualys.
+            const created = job?.createdBy?.date;
+            if (job && (typeof created !== "number" || created >= sentAt - 600_000) && isOurs(job)) return job;
         }
         return undefined;
     }
@@ -235,7 +418,9 @@ export class PmClient {
         const text = await this.send<string>("POST", "/auth", form.toString(), { auth: false, form: true, idempotent: true });
         const token = typeof text === "string" ? text.trim() : "";
         if (!token) throw new QualysApiError("POST", "/auth", 201, "the answer carries no token", 1);
-        this.secrets.add(token);
+        // A JWT is printable ASCII without spaces; anything else (a login page, say) is not sent back as one, nor quoted.
+        if (!/^[\x21-\x7e]+$/.test(token)) throw new QualysApiError("POST", "/auth", 201, "the answer is not a token (a login page?)", 1, GATEWAY_ADVICE, { sent: true });
+        this.scrubber.add(token);
         return token;
     }
 
@@ -252,20 +437,42 @@ export class PmClient {
                 timeout: { request: this.settings.requestTimeoutMs },
                 throwHttpErrors: true,
                 responseType: "text",
+                // Redirects are never followed, not even within the gateway. got drops the
+                // Authorization header on a redirect to another origin, but beforeRequest would put
+                // the JWT back, and a 307/308 re-sends the body (the password form of /auth, a job)
+                // to wherever it points; a 302/303 would turn a create POST into a GET. The PM API
+                // documents no redirect: one means a wrong gateway URL or a login page. got hands a
+                // 3xx over as an answer then (isResponseOk); send() turns it into an error.
+                followRedirect: false,
+                // Bytes are counted as they come off the wire. Decompressed, a small gzip answer could
+                // grow past maxResponseBytes unseen: got reports no progress beyond a content-length.
+                decompress: false,
+                // got's documented way to limit a download ("Limiting download & upload size").
+                handlers: [(options, next) => this.limitSize(options, next)],
                 retry: {
-                    limit: this.settings.maxRetries,
+                    // retry.ts decides; got parses Retry-After (capped at maxRetryAfter) and waits.
+                    limit: Math.max(this.settings.maxRetries, this.settings.maxRefusedRetries),
                     methods: ["GET", "PATCH", "DELETE", "POST"],
-                    statusCodes: RETRY_STATUSES,
-                    errorCodes: NETWORK_CODES,
-                    calculateDelay: ({ attemptCount, error, computedValue }) => (computedValue === 0 ? 0 : this.retryDelay(attemptCount, error)),
+                    maxRetryAfter: this.settings.maxRetryAfterMs,
+                    calculateDelay: ({ attemptCount, error, retryAfter }) => this.retryDelay(attemptCount, error, retryAfter),
                 },
                 hooks: {
                     beforeRequest: [
+                        // Every attempt waits for its slot: the gateway counts retries too.
+                        () => this.pacer.slot(),
                         async (options) => {
-                            if ((options.context as { auth?: boolean }).auth) options.headers.authorization = `Bearer ${await this.jwt()}`;
+                            // The JWT goes to the gateway's origin only (a second lock: no redirect is followed).
+                            if ((options.context as CallContext).auth && new URL(String(options.url)).origin === this.origin) {
+                                options.headers.authorization = `Bearer ${await this.jwt()}`;
+                            }
                         },
                     ],
                     afterResponse: [
+                        (response) => {
+                            if (isRefused(response.statusCode, String(response.body ?? ""))) this.pacer.onRefused();
+                            else this.pacer.onAccepted();
+                            return response;
+                        },
                         async (response, retryWithMergedOptions) => {
                             const context = response.request.options.context as { auth?: boolean; renewed?: boolean };
                             if (response.statusCode !== 401 || !context.auth || context.renewed) return response;
@@ -280,41 +487,65 @@ export class PmClient {
         return this.http;
     }
 
-    /** When to try again, in ms; 0 = do not (the table at the top of this file). */
-    private retryDelay(attemptCount: number, error: RequestError): number {
+    /** got's calculateDelay: retry.ts's decision, in ms; 0 = do not try again. */
+    private retryDelay(attemptCount: number, error: RequestError, retryAfterMs: number | undefined): number {
         // The repeat of a call after a 401 and a fresh JWT (afterResponse hook): always, at once.
         if (error.name === "RetryError") return 1;
         const method = String(error.options.method).toUpperCase();
-        const context = error.options.context as { idempotent?: boolean };
-        const status = error.response?.statusCode;
-        const refused = status === 429 || (status === 409 && THROTTLE_CODES.test(String(error.response?.body ?? "")));
-        const retryable = refused || (status !== 409 && (IDEMPOTENT.includes(method) || context.idempotent === true));
-        if (!retryable) return 0;
-        const hinted = refused ? this.serverHintMs(error.response?.headers ?? {}) : undefined;
-        // got reads 0 as "do not retry"; Retry-After: 0 means "now".
-        if (hinted !== undefined) return hinted > this.settings.maxRetryAfterMs ? 0 : Math.max(1, hinted);
-        return this.backoff(attemptCount);
+        const context = error.options.context as CallContext;
+        const decision = decideRetry(
+            {
+                method,
+                idempotent: context.idempotent ?? IDEMPOTENT.includes(method),
+                status: error.response?.statusCode,
+                code: error.code,
+                body: String(error.response?.body ?? ""),
+                headers: error.response?.headers,
+                retryAfterMs,
+                retry: attemptCount,
+            },
+            this.retryLimits(),
+        );
+        if (decision.retry) return decision.waitMs;
+        if (context.gaveUp) context.gaveUp.why = decision.why;
+        return 0;
     }
 
-    private serverHintMs(headers: Record<string, string | string[] | undefined>): number | undefined {
-        const unit = this.settings.retryAfterUnitMs;
-        const toWait = Number(headers["x-ratelimit-towait-sec"]);
-        if (headers["x-ratelimit-towait-sec"] !== undefined && Number.isFinite(toWait)) return Math.max(0, toWait) * unit;
-        const retryAfter = headers["retry-after"];
-        if (typeof retryAfter !== "string") return undefined;
-        const seconds = Number(retryAfter);
-        if (Number.isFinite(seconds)) return Math.max(0, seconds) * unit;
-        const date = Date.parse(retryAfter);
-        return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+    private retryLimits() {
+        const { maxRetries, maxRefusedRetries, backoffBaseMs, maxRetryAfterMs } = this.settings;
+        return { maxRetries, maxRefusedRetries, backoffBaseMs, maxRetryAfterMs, random: Math.random };
     }
 
-    private backoff(attempt: number): number {
-        const base = this.settings.backoffBaseMs * 2 ** (attempt - 1);
-        return Math.min(base + Math.random() * this.settings.backoffBaseMs, 30_000);
+    /**
+     * Before sending a create or an enable again, once a read showed the first one was not applied:
+     * the wait the table gives that failure as if it were idempotent (it now is); throws `error`
+     * when the table says to stop.
+     */
+    private async waitBeforeRepeating(error: QualysApiError, attempt: number): Promise<void> {
+        const decision = decideRetry({ method: error.method, idempotent: true, status: error.status, retry: attempt }, this.retryLimits());
+        if (!decision.retry) throw error;
+        await this.clock.sleep(decision.waitMs);
+    }
+
+    /** got handler: cancels a call whose answer exceeds maxResponseBytes, at once by its content-length, else as it arrives. */
+    private limitSize<T extends GotReturn>(options: Options, next: (options: Options) => T): T {
+        const pending = next(options);
+        const size = (options.context as CallContext).size;
+        if (options.isStream || !size) return pending;
+        const limit = this.settings.maxResponseBytes;
+        const call = pending as unknown as CancelableRequest;
+        call.on("downloadProgress", ({ transferred, total }: Progress) => {
+            if (transferred > limit || (total ?? 0) > limit) {
+                size.exceeded = true;
+                call.cancel();
+            }
+        });
+        return pending;
     }
 
     private async send<T>(method: string, path: string, body: string | undefined, flags: { auth: boolean; form: boolean; idempotent?: boolean }): Promise<T> {
         const http = await this.instance();
+        const size = { exceeded: false };
         try {
             const response = await http(path.replace(/^\//, ""), {
                 method: method as Options["method"],
@@ -323,19 +554,43 @@ export class PmClient {
                     accept: flags.form ? "text/plain" : "application/json",
                     ...(body !== undefined ? { "content-type": flags.form ? "application/x-www-form-urlencoded" : "application/json" } : {}),
                 },
-                context: { auth: flags.auth, idempotent: flags.idempotent },
+                context: { auth: flags.auth, idempotent: flags.idempotent, size, gaveUp: {} } satisfies CallContext,
             });
             const attempts = response.retryCount + 1;
+            if (response.statusCode >= 300 && response.statusCode < 400) {
+                // Not retried: the same request would be redirected again.
+                const target = this.scrubber.bounded(redirectTarget(response.headers.location, response.url), MAX_MESSAGE);
+                const message = `the gateway redirected to ${target}; redirects are not followed, so that credentials go nowhere but the configured gateway`;
+                throw new QualysApiError(method, path, response.statusCode, message, attempts, GATEWAY_ADVICE, { sent: true });
+            }
+            if (typeof response.body !== "string") {
+                throw new QualysApiError(method, path, response.statusCode, this.apiMessage(response.body), attempts, undefined, { sent: true });
+            }
             if (flags.form) return response.body as T;
             if (!response.body) return undefined as T;
             try {
                 return JSON.parse(response.body) as T;
             } catch {
-                throw new QualysApiError(method, path, response.statusCode, `the answer is not JSON: ${this.scrub(apiMessageOf(response.body))}`, attempts);
+                throw new QualysApiError(method, path, response.statusCode, `the answer is not JSON: ${this.apiMessage(response.body)}`, attempts);
             }
         } catch (error) {
+            if (size.exceeded) {
+                // Cancelled by limitSize: not retried, as the next answer would be as large.
+                const e = error as RequestError;
+                const message = `the answer is larger than ${describeBytes(this.settings.maxResponseBytes)}, the most this client reads (maxResponseBytes); it was not read further`;
+                throw new QualysApiError(method, path, e.response?.statusCode, message, (e.request?.retryCount ?? 0) + 1, undefined, { sent: true });
+            }
             throw this.toApiError(method, path, error);
         }
+    }
+
+    /** The API's message in an answer's body, scrubbed whole and then cut short. */
+    /** The server's text, scrubbed and then cut, for a message. */
+    private readonly bounded = (text: string): string => this.scrubber.bounded(text, MAX_MESSAGE);
+
+    private apiMessage(body: unknown): string {
+        if (Buffer.isBuffer(body)) return "a compressed answer, which this client does not ask for";
+        return apiMessageOf(String(body ?? ""), (text) => this.scrubber.bounded(text, MAX_MESSAGE));
     }
 
     private toApiError(method: string, path: string, error: unknown): Error {
@@ -347,50 +602,93 @@ export class PmClient {
         const attempts = (e.request?.retryCount ?? 0) + 1;
         if (e.response) {
             const status = e.response.statusCode;
-            let message = apiMessageOf(String(e.response.body ?? ""));
-            if (status === 429) {
-                const wait = this.serverHintMs(e.response.headers as Record<string, string>);
-                if (wait !== undefined && wait > this.settings.maxRetryAfterMs) {
-                    message += `; Qualys asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.round(this.settings.maxRetryAfterMs / 1000)} s this provider waits`;
-                }
-            }
-            return new QualysApiError(method, path, status, this.scrub(message), attempts, hintFor(path, status));
+            let message = this.apiMessage(e.response.body);
+            // Why it was not tried again, where that says more than the status (a long Retry-After).
+            const why = (e.options?.context as CallContext | undefined)?.gaveUp?.why;
+            if (why && isRefused(status, String(e.response.body ?? ""))) message += `; ${why}`;
+            // The code is the server's text too: scrubbed and bounded like the message.
+            const errorCode = pmErrorCode(e.response.body);
+            return new QualysApiError(method, path, status, this.scrub(message), attempts, hintFor(path, status), {
+                sent: true,
+                errorCode: errorCode === undefined ? undefined : this.scrubber.bounded(errorCode, 40),
+            });
         }
         const code = e.code ?? "ERROR";
-        const detail = code === "ETIMEDOUT" ? `no answer within ${this.settings.requestTimeoutMs} ms (ETIMEDOUT)` : `${code}: ${this.scrub(e.message ?? "")}`;
-        return new QualysApiError(method, path, undefined, detail, attempts);
+        const detail = code === "ETIMEDOUT" ? `no answer within ${this.settings.requestTimeoutMs} ms (ETIMEDOUT)` : `${code}: ${this.scrubber.bounded(e.message ?? "", MAX_MESSAGE)}`;
+        // No answer: the request may still have reached the server, unless the connection never
+        // carried it (refused, DNS, TLS or proxy failure: got records no upload start then).
+        return new QualysApiError(method, path, undefined, detail, attempts, undefined, { sent: e.timings?.upload !== undefined });
     }
 
-    /** Removes the password and any JWT, should an answer ever echo them. */
+    /** Removes the password and any JWT, in every form an answer may echo them (provider/scrub.ts). */
     private scrub(text: string): string {
-        let out = text;
-        for (const secret of this.secrets) out = out.split(secret).join("***");
-        return out;
+        return this.scrubber.scrub(text);
     }
 }
 
-/** The API's own message from an error answer: `{_error: {message}}` (qualysdk), else plain text. */
-export function apiMessageOf(text: string): string {
+/**
+ * The API's own message from an error answer: `{_error: {message}}` (qualysdk), an HTML page's
+ * title, else the plain text. `bounded` gets the whole of what is taken, to scrub it before it cuts
+ * it short (a cut first could leave the start of a secret that the scrub no longer recognises).
+ */
+export function apiMessageOf(text: string, bounded: (text: string) => string = (t) => new Scrubber().bounded(t, MAX_MESSAGE)): string {
     const trimmed = text.trim();
     if (/^<(!doctype|html)/i.test(trimmed)) {
-        const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1];
-        return `an HTML page${title ? ` titled "${title.trim()}"` : ""} (a proxy's or gateway's error page?)`;
+        const title = /<title>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${bounded(title)}"` : ""} (a proxy's or gateway's error page?)`;
     }
     try {
         const json = JSON.parse(trimmed);
         const message = json?._error?.message ?? json?.message ?? json?.errorMessage ?? json?._error?.errorCode;
-        if (message !== undefined) return String(message);
+        if (message !== undefined) return bounded(String(message));
     } catch {
         // not JSON
     }
     if (!trimmed) return "no message";
-    return trimmed.length > 300 ? `${trimmed.slice(0, 297)}...` : trimmed;
+    return bounded(trimmed);
 }
 
+/** The PM API's error code when `body` is its JSON error shape `{_error: {errorCode}}` (qualysdk). */
+export function pmErrorCode(body: unknown): string | undefined {
+    try {
+        const code = JSON.parse(String(body ?? ""))?._error?.errorCode;
+        return code === undefined || code === null ? undefined : String(code);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Only the PM API's own answer that a job does not exist: a 404 in its JSON error shape. */
+export function isPmNotFound(error: unknown): boolean {
+    return error instanceof QualysApiError && error.status === 404 && error.detail.errorCode !== undefined;
+}
+
+/** Enabled as far as Qualys says: `Prepared` and later states are an enabled job that was triggered. */
+export function isEnabled(job: ApiJob): boolean {
+    return typeof job.status === "string" && job.status !== "Disabled";
+}
+
+function sameJobId(a: unknown, b: string): boolean {
+    return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Why a bulk status or delete answer does not confirm `id`'s success, or undefined when it does.
+ * `bounded` scrubs and cuts the server's text before it goes into a message.
+ */
+function unconfirmed(answer: unknown, id: string, bounded: (text: string) => string): string | undefined {
+    if (answer === undefined || answer === null || answer === "") return "an empty answer confirms nothing";
+    if (!Array.isArray(answer)) {
+        const message = (answer as { _error?: { message?: unknown } })?._error?.message;
+        return `the answer is not a list of results${message ? `: ${bounded(String(message))}` : ""}`;
+    }
+    const mine = answer.find((r) => sameJobId(r?.id, id));
+    if (!mine) return `the answer does not name job ${id}`;
+    if (mine.status !== "success") return `job ${id}: ${bounded(String(mine.message ?? mine.status))}`;
+    return undefined;
+}
+
+/** The call may have been applied although it failed: no answer, a 5xx, or an unreadable 2xx. */
 function isUncertain(error: QualysApiError): boolean {
     return error.status === undefined || error.status >= 500 || (error.status >= 200 && error.status < 300);
-}
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }

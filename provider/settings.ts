@@ -11,9 +11,22 @@ export const SETTING_SOURCES = {
     password: { config: "qualys:password", env: "QUALYS_PASSWORD" },
     requestTimeoutMs: { config: "qualys:requestTimeoutMs", env: "QUALYS_REQUEST_TIMEOUT_MS" },
     maxRetries: { config: "qualys:maxRetries", env: "QUALYS_MAX_RETRIES" },
+    maxResponseBytes: { config: "qualys:maxResponseBytes", env: "QUALYS_MAX_RESPONSE_BYTES" },
+    insecureAllowHttpGateway: { config: "qualys:insecureAllowHttpGateway", env: "QUALYS_INSECURE_ALLOW_HTTP_GATEWAY" },
 } as const;
 
-const NUMERIC = new Set(["requestTimeoutMs", "maxRetries"]);
+const NUMERIC = new Set(["requestTimeoutMs", "maxRetries", "maxResponseBytes"]);
+const BOOLEAN = new Set(["insecureAllowHttpGateway"]);
+
+/** A setting as typed: config and environment give strings, and "false" must not turn into true. */
+function coerce(name: string, raw: unknown): unknown {
+    if (NUMERIC.has(name)) return !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    if (BOOLEAN.has(name) && typeof raw === "string") {
+        const word = raw.trim().toLowerCase();
+        return word === "true" ? true : word === "false" ? false : raw;
+    }
+    return raw;
+}
 
 /** Stack config first, then the environment. `lookup` returns a config value or undefined. */
 export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
@@ -21,7 +34,8 @@ export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.Pr
     for (const [name, source] of Object.entries(SETTING_SOURCES)) {
         const raw = lookup(source.config) ?? env[source.env];
         if (raw === undefined || raw === "") continue;
-        settings[name] = NUMERIC.has(name) && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+        // Anything else stays as given, for the schema to refuse by name.
+        settings[name] = coerce(name, raw);
     }
     const failures = validateSettings(settings);
     if (failures.length) {

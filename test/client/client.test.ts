@@ -1,8 +1,13 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { PmClient, QualysApiError } from "../../provider/client";
+import { AdaptivePacer } from "../../provider/throttle";
 import { fromApiJob, toRequest } from "../../provider/payload";
+import { Scrubber } from "../../provider/scrub";
 import { diffJob } from "../../provider/diff";
 import { PmEmulator, startEmulator } from "../emulator/server";
-import { expectNoSecret } from "../helpers/secrets";
+import { expectNoSecret, keepOutput, secretForms, SPECIAL_PASSWORD } from "../helpers/secrets";
 import { seed } from "../helpers/fixtures";
 
 let emulator: PmEmulator;
@@ -13,8 +18,11 @@ afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
 const PASSWORD = "demo-password";
+/** A well-formed job id that no emulator holds. */
+const NO_SUCH_JOB = "00000000-0000-0000-0000-000000000000";
 function client(extra: Partial<ConstructorParameters<typeof PmClient>[0]> = {}): PmClient {
-    return new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD, backoffBaseMs: 5, ...extra });
+    // A pacer of its own: the process-wide one would carry one test's 429s into the next.
+    return new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD, backoffBaseMs: 5, ...extra }, { pacer: new AdaptivePacer() });
 }
 const ours = (body: Record<string, unknown>) => (job: Record<string, unknown>) => diffJob(fromApiJob(job), fromApiJob(body)).changed.length === 0;
 
@@ -91,7 +99,7 @@ describe("authentication", () => {
 
     test("a create POST refused with 401 is sent again once, with a fresh token", async () => {
         const c = client();
-        await c.getJob("warm-up");
+        await c.getJob(NO_SUCH_JOB);
         emulator.expireTokens();
         await c.createJob(seed("windows-create.request"), () => true);
         expect(emulator.requests.map((r) => `${r.route} ${r.status}`)).toEqual(["auth 201", "get 404", "create 401", "auth 201", "create 201"]);
@@ -100,12 +108,12 @@ describe("authentication", () => {
 
     test("a 503 from /auth is retried: fetching a token changes nothing", async () => {
         emulator.failNext("auth", 2, 503);
-        expect(await client().getJob("none")).toBeUndefined();
+        expect(await client().getJob(NO_SUCH_JOB)).toBeUndefined();
         expect(emulator.counts()).toMatchObject({ auth: 3, get: 1 });
     });
 
     test("wrong credentials fail with advice and without the password", async () => {
-        const error = await client({ password: "wrong-secret-pw" }).getJob("x").catch((e) => e);
+        const error = await client({ password: "wrong-secret-pw" }).getJob(NO_SUCH_JOB).catch((e) => e);
         expect(error).toBeInstanceOf(QualysApiError);
         expect(error.message).toBe(
             "Qualys PM API rejected POST /auth (401): Authentication failed. Check qualys:username and qualys:password (or QUALYS_USERNAME / QUALYS_PASSWORD) and the gateway of your platform",
@@ -115,13 +123,12 @@ describe("authentication", () => {
 });
 
 describe("retries", () => {
-    test("a 429 with Retry-After: 1 is waited out and succeeds", async () => {
+    test("a 429 with Retry-After is tried again and succeeds (how long it waits: test/unit/retry)", async () => {
         const c = client();
         const created = await c.createJob(seed("windows-create.request"), () => true);
-        emulator.failNext("get", 1, 429, { headers: { "retry-after": "1" } });
-        const started = Date.now();
+        emulator.failNext("get", 1, 429, { headers: { "retry-after": "0" } });
         expect((await c.getJob(created.id))?.id).toBe(created.id);
-        expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+        expect(emulator.counts().get).toBe(2);
     });
 
     test("a 429 with no header at all is backed off and succeeds", async () => {
@@ -132,9 +139,9 @@ describe("retries", () => {
         expect(emulator.counts().get).toBe(3);
     });
 
-    test("X-RateLimit-ToWait-Sec is honoured, and a 429 on a create POST is retried: it was refused, not run", async () => {
-        const c = client({ retryAfterUnitMs: 10 });
-        emulator.failNext("create", 1, 429, { headers: { "x-ratelimit-towait-sec": "2" } });
+    test("a 429 on a create POST is retried: it was refused, not run", async () => {
+        const c = client();
+        emulator.failNext("create", 1, 429, { headers: { "x-ratelimit-towait-sec": "0" } });
         await c.createJob(seed("windows-create.request"), () => true);
         expect(emulator.counts().create).toBe(2);
         expect(emulator.jobs()).toHaveLength(1);
@@ -142,9 +149,9 @@ describe("retries", () => {
 
     test("a wait longer than maxRetryAfter fails at once, saying how long", async () => {
         emulator.failNext("get", 1, 429, { headers: { "retry-after": "3600" } });
-        const error = await client().getJob("any").catch((e) => e);
+        const error = await client().getJob(NO_SUCH_JOB).catch((e) => e);
         expect(error.message).toBe(
-            "Qualys PM API rejected GET /pm/v1/deploymentjob/any (429): Injected failure 429; Qualys asks to wait 3600 s, longer than the 60 s this provider waits. Rate limited: retry later, or lower `pulumi up --parallel`",
+            `Qualys PM API rejected GET /pm/v1/deploymentjob/${NO_SUCH_JOB} (429): Injected failure 429; Qualys asks to wait 3600 s, longer than the 60 s this provider waits. Rate limited: retry later, or lower \`pulumi up --parallel\``,
         );
         expect(emulator.counts().get).toBe(1);
     });
@@ -218,8 +225,8 @@ describe("errors a person can act on", () => {
 
     test("an HTML error page from a proxy is named as such", async () => {
         emulator.corruptNext("get", 6, "html");
-        const error = await client({ maxRetries: 2 }).getJob("abc").catch((e) => e);
-        expect(error.message).toBe('Qualys PM API failed GET /pm/v1/deploymentjob/abc (502) after 3 attempts: an HTML page titled "502 Bad Gateway" (a proxy\'s or gateway\'s error page?)');
+        const error = await client({ maxRetries: 2 }).getJob(NO_SUCH_JOB).catch((e) => e);
+        expect(error.message).toBe(`Qualys PM API failed GET /pm/v1/deploymentjob/${NO_SUCH_JOB} (502) after 3 attempts: an HTML page titled "502 Bad Gateway" (a proxy's or gateway's error page?)`);
     });
 
     test("a truncated JSON answer is an error, not a crash", async () => {
@@ -239,10 +246,209 @@ describe("errors a person can act on", () => {
     });
 
     test("a 404 on GET means the job is gone", async () => {
-        expect(await client().getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
+        expect(await client().getJob(NO_SUCH_JOB)).toBeUndefined();
     });
 
     test("deleting a job already gone counts as deleted", async () => {
-        await expect(client().deleteJob("00000000-0000-0000-0000-000000000000")).resolves.toBeUndefined();
+        await expect(client().deleteJob(NO_SUCH_JOB)).resolves.toBeUndefined();
+    });
+});
+
+/** A loopback gateway with its own answers; /auth goes to `auth` (an emulator) when given, else a fixed token. */
+async function hostileGateway(answer: (req: http.IncomingMessage, res: http.ServerResponse, token: string, seen: string[]) => void, auth?: PmEmulator) {
+    const seen: string[] = [];
+    const server = http.createServer(async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        seen.push(`${req.method} ${req.url}`);
+        if (req.url === "/auth") {
+            if (!auth) return void res.writeHead(201, { "content-type": "text/plain" }).end("eyJhbGciOiJIUzI1NiJ9.e30.fixed-test-token");
+            const upstream = http.request(`${auth.url}/auth`, { method: "POST", headers: { "content-type": String(req.headers["content-type"]) } }, (reply) => {
+                res.writeHead(reply.statusCode!, reply.headers);
+                reply.pipe(res);
+            });
+            return void upstream.end(Buffer.concat(chunks));
+        }
+        answer(req, res, String(req.headers.authorization ?? "").replace(/^Bearer /, ""), seen);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        seen,
+        close: () => (server.closeAllConnections(), new Promise<void>((resolve) => server.close(() => resolve()))),
+    };
+}
+
+describe("errors stay free of secrets, in every form a server may echo them", () => {
+    // The special-character password is a real user of an emulator: the JWT it gets is real too,
+    // and logged for the leak scan, which also sees the errors kept below.
+    let authority: PmEmulator;
+    beforeAll(async () => {
+        authority = await startEmulator({ users: { "special-user": SPECIAL_PASSWORD } });
+    });
+    afterAll(() => authority.close());
+    const special = (url: string, extra: Partial<ConstructorParameters<typeof PmClient>[0]> = {}) =>
+        new PmClient({ gatewayUrl: url, username: "special-user", password: SPECIAL_PASSWORD, maxRetries: 1, backoffBaseMs: 1, ...extra }, { pacer: new AdaptivePacer() });
+
+    const ENCODINGS: [string, (secret: string) => string][] = [
+        ["raw", (s) => s],
+        ["encodeURIComponent", encodeURIComponent],
+        ["form-encoded (+ for space)", (s) => new URLSearchParams({ s }).toString().slice(2)],
+        ["JSON-escaped", (s) => JSON.stringify(s).slice(1, -1)],
+        ["base64", (s) => Buffer.from(s).toString("base64")],
+        ["base64url", (s) => Buffer.from(s).toString("base64url")],
+    ];
+    const BODIES: [string, number, (text: string) => [string, string]][] = [
+        // The errorCode too: the error keeps it (detail.errorCode), so it is the server's text in the error.
+        ["a JSON _error.message and errorCode in a 400", 400, (text) => ["application/json", JSON.stringify({ _error: { errorCode: text, message: text } })]],
+        ["plain text in a 502", 502, (text) => ["text/plain", text]],
+        ["an HTML page's title in a 503", 503, (text) => ["text/html", `<html><head><title>${text}</title></head><body>denied</body></html>`]],
+    ];
+    const cases = ENCODINGS.flatMap(([encoding, encode]) => BODIES.map(([body, status, render]) => [encoding, body, encode, status, render] as const));
+
+    test.each(cases)("a password and a JWT echoed %s in %s are scrubbed from the error", async (encoding, body, encode, status, render) => {
+        let token = "";
+        const gateway = await hostileGateway((_req, res, used) => {
+            token = used;
+            const [type, text] = render(`login of special-user with ${encode(SPECIAL_PASSWORD)} refused; session ${encode(token)} ended; Basic ${encode(`special-user:${SPECIAL_PASSWORD}`)}`);
+            res.writeHead(status, { "content-type": type }).end(text);
+        }, authority);
+        try {
+            const error = await special(gateway.url).getJob(NO_SUCH_JOB).catch((e) => e);
+            expect(error).toBeInstanceOf(QualysApiError);
+            expect(error.status).toBe(status);
+            expect(error.apiMessage).toMatch(/login of special-user with \*\*\* refused; session \*\*\* ended; Basic /);
+            expect(token).not.toBe("");
+            const texts = [error.message, error.apiMessage, JSON.stringify(error), inspect(error), String(error.stack)];
+            keepOutput(`hostile-gateway-echo-${encoding}-${status}.txt`, texts.join("\n"));
+            expectNoSecret(texts, [SPECIAL_PASSWORD, token]);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("a password echoed where the message is cut leaves no prefix of it behind", async () => {
+        let body = "";
+        const gateway = await hostileGateway((_req, res) => void res.writeHead(400, { "content-type": "text/plain" }).end(body), authority);
+        try {
+            const c = special(gateway.url, { maxRetries: 0 });
+            const messages: string[] = [];
+            for (const form of [SPECIAL_PASSWORD, encodeURIComponent(SPECIAL_PASSWORD)]) {
+                // The secret starts anywhere from well before the cut (300 characters) to just after it.
+                for (let at = 250; at <= 301; at++) {
+                    body = `${"x".repeat(at)}${form}${" and then some".repeat(30)}`;
+                    const error = await c.getJob(NO_SUCH_JOB).catch((e) => e);
+                    expect(error.apiMessage.length).toBeLessThanOrEqual(300);
+                    messages.push(error.message);
+                }
+            }
+            keepOutput("hostile-gateway-cut.txt", messages.join("\n"));
+            for (const message of messages) {
+                for (const form of secretForms(SPECIAL_PASSWORD)) expect(message).not.toContain(form.slice(0, 4));
+            }
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("a cut never ends in the first characters of a secret, even one the text holds only in part", () => {
+        const scrubber = new Scrubber();
+        scrubber.add(SPECIAL_PASSWORD);
+        // A server that cut the password itself, where the message is cut: the scrub cannot recognise
+        // it whole. The cut (at 297 characters, then "...") would leave its first 4 to 9 characters.
+        for (let at = 288; at <= 293; at++) {
+            const cut = scrubber.bounded(`${"x".repeat(at)}${SPECIAL_PASSWORD.slice(0, 10)}${"y".repeat(100)}`, 300);
+            expect(cut).toMatch(/^x+\.\.\.$/);
+        }
+    });
+
+    test("a 1 MB error body gives a short message, whatever its shape", async () => {
+        const huge = "an error that goes on and on ".repeat(36_200);
+        const bodies = [JSON.stringify({ _error: { errorCode: "500", message: huge } }), huge, `<html><head><title>${huge}</title></head></html>`];
+        let next = 0;
+        const gateway = await hostileGateway((_req, res) => void res.writeHead(400, { "content-type": "text/plain" }).end(bodies[next++]));
+        try {
+            for (const _ of bodies) {
+                const error = await client({ gatewayUrl: gateway.url, maxRetries: 0 }).getJob(NO_SUCH_JOB).catch((e) => e);
+                expect(error).toBeInstanceOf(QualysApiError);
+                expect(error.message).toMatch(/^Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(400\): .*an error that goes on and on /);
+                expect(error.message.length).toBeLessThan(500);
+            }
+        } finally {
+            await gateway.close();
+        }
+    });
+});
+
+describe("listing jobs is bounded", () => {
+    const row = (n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, name: `job ${n}`, platform: "Windows" });
+    /** A job list served by `page(n)`; after 1000 requests it answers [] so that an unbounded client still ends. */
+    async function listGateway(page: (pageNumber: number) => [number, unknown]) {
+        return hostileGateway((req, res, _token, seen) => {
+            const pageNumber = Number(new URL(req.url!, "http://gateway").searchParams.get("pageNumber"));
+            const [status, body] = listRequests(seen) > 1000 ? [200, []] : page(pageNumber);
+            res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        });
+    }
+    const listRequests = (seen: string[]) => seen.filter((r) => r.startsWith("GET /pm/v1/deploymentjobs/summary")).length;
+
+    test("a server that ignores pageNumber is caught on the second page, not asked again and again", async () => {
+        const gateway = await listGateway(() => [200, [row(1), row(2)]]);
+        try {
+            const error = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 }).catch((e) => e);
+            expect(error).toBeInstanceOf(QualysApiError);
+            expect(error.message).toBe(
+                "Qualys PM API rejected GET /pm/v1/deploymentjobs/summary (200): page 1 lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end",
+            );
+            expect(listRequests(gateway.seen)).toBe(2);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("paging stops at the cap of 200 pages, with an error naming it", async () => {
+        const gateway = await listGateway((n) => [200, [row(2 * n), row(2 * n + 1)]]);
+        try {
+            const error = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 }).catch((e) => e);
+            expect(error.message).toBe(
+                "Qualys PM API rejected GET /pm/v1/deploymentjobs/summary (200): the job list goes on past 200 pages of 2 jobs, the most this client reads; narrow the filter",
+            );
+            expect(listRequests(gateway.seen)).toBe(200);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("an empty page ends the list", async () => {
+        const gateway = await listGateway((n) => [200, n < 2 ? [row(2 * n), row(2 * n + 1)] : []]);
+        try {
+            const jobs = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 });
+            expect(jobs.map((j) => j.name)).toEqual(["job 0", "job 1", "job 2", "job 3"]);
+            expect(listRequests(gateway.seen)).toBe(3);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("the PM API's page-depth error 2501 ends the list with what was collected, as qualysdk does", async () => {
+        const depth = { _error: { errorCode: "2501", message: "Requested page is beyond the allowed limit", timestamp: 1 } };
+        const gateway = await listGateway((n) => (n < 2 ? [200, [row(2 * n), row(2 * n + 1)]] : [400, depth]));
+        try {
+            const jobs = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 });
+            expect(jobs).toHaveLength(4);
+            expect(listRequests(gateway.seen)).toBe(3);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("another 400 on a page is still an error", async () => {
+        const gateway = await listGateway(() => [400, { _error: { errorCode: "400", message: "Invalid filter" } }]);
+        try {
+            const error = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", filter: "name:(" }).catch((e) => e);
+            expect(error.message).toMatch(/^Qualys PM API rejected GET \/pm\/v1\/deploymentjobs\/summary\?.* \(400\): Invalid filter$/);
+        } finally {
+            await gateway.close();
+        }
     });
 });

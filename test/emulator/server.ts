@@ -49,6 +49,29 @@ export interface RequestRecord {
     status: number;
     authorization?: string;
     body?: unknown;
+    /** The server applied it (its handler ran and chose a status below 400), whether or not the answer reached the client. */
+    applied?: boolean;
+}
+
+/** Where a test acts in one request's handling (holdNext, onApplied, onAnswered). */
+interface Hook {
+    route: RouteName;
+    /** Counts down over the requests of `route` that `match` accepts; the hook fires at 0. */
+    remaining: number;
+    match: (record: RequestRecord) => boolean;
+    /** Arrived and authorized, nothing applied; applied, not answered; the answer handed to the socket. */
+    point: "before-apply" | "after-apply" | "answered";
+    action: (record: RequestRecord) => void;
+    /** Hold the request at its point until this resolves; if the client goes away first, it is never answered. */
+    hold?: Promise<void>;
+}
+
+/** A request stopped by holdNext. */
+export interface Hold {
+    /** Resolves when the request gets to the point (with the request as recorded). */
+    reached: Promise<RequestRecord>;
+    /** Lets the request go on. */
+    release(): void;
 }
 
 const MAKECACHE_PATH = "default/MakeCache/makecache";
@@ -62,6 +85,7 @@ export class PmEmulator {
     readonly requests: RequestRecord[] = [];
     private faults: Fault[] = [];
     private triggers: { route: RouteName; remaining: number; action: () => void }[] = [];
+    private hooks: Hook[] = [];
     private recent: number[] = [];
     private server?: http.Server;
     url = "";
@@ -100,6 +124,7 @@ export class PmEmulator {
         this.state.tokens.clear();
         this.faults = [];
         this.triggers = [];
+        this.hooks = [];
         this.requests.length = 0;
         this.recent = [];
     }
@@ -129,6 +154,36 @@ export class PmEmulator {
     /** Run `action` when the `nth` request of `route` arrives (e.g. expire tokens in the middle of an up). */
     onNth(route: RouteName, nth: number, action: () => void): void {
         this.triggers.push({ route, remaining: nth, action });
+    }
+    /**
+     * Stops the next request of `route` that `match` accepts at `point`: "before-apply" (arrived and
+     * authorized, nothing stored) or "after-apply" (applied, not answered). It stays there with its
+     * socket open until `release()` lets it go on, or until the client goes away (a killed process):
+     * then it is never answered. Tests kill a process exactly there.
+     */
+    holdNext(route: RouteName, point: "before-apply" | "after-apply", match: (record: RequestRecord) => boolean = () => true): Hold {
+        let release!: () => void;
+        let reach!: (record: RequestRecord) => void;
+        const hold = new Promise<void>((resolve) => (release = resolve));
+        const reached = new Promise<RequestRecord>((resolve) => (reach = resolve));
+        this.hooks.push({ route, remaining: 1, match, point, action: reach, hold });
+        return { reached, release };
+    }
+    /** Run `action` after the `nth` request of `route` that `match` accepts was applied, before it is answered. */
+    onApplied(route: RouteName, nth: number, action: (record: RequestRecord) => void, match: (record: RequestRecord) => boolean = () => true): void {
+        this.hooks.push({ route, remaining: nth, match, point: "after-apply", action });
+    }
+    /** Run `action` right after the answer to the `nth` applied request of `route` that `match` accepts was handed to the socket. */
+    onAnswered(route: RouteName, nth: number, action: (record: RequestRecord) => void, match: (record: RequestRecord) => boolean = () => true): void {
+        this.hooks.push({ route, remaining: nth, match, point: "answered", action });
+    }
+    /** Enable requests the server applied, per job id (enabling an enabled job counts too). */
+    enablesApplied(): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const r of this.requests.filter((r) => r.route === "status" && r.applied && r.path.endsWith("/Enabled"))) {
+            for (const id of (r.body as { ids?: string[] } | undefined)?.ids ?? []) counts[id] = (counts[id] ?? 0) + 1;
+        }
+        return counts;
     }
     /** Make every issued token expire now, as after four hours. */
     expireTokens(): void {
@@ -204,7 +259,10 @@ export class PmEmulator {
         if (route.name !== "auth" && !this.authorized(req.headers.authorization)) {
             return reply(401, qualysError("401", "Invalid or expired token"));
         }
+        if (!(await this.atHooks("before-apply", route.name, record, req, res))) return;
         const [status, answer] = this.dispatch(route.name, route.params, url, raw, body);
+        record.applied = status < 400;
+        if (!(await this.atHooks("after-apply", route.name, record, req, res))) return;
         if (fault?.kind === "drop-after") {
             record.status = status;
             return void req.socket.destroy();
@@ -215,6 +273,29 @@ export class PmEmulator {
             return void res.end(JSON.stringify(answer).slice(0, 40));
         }
         reply(status, answer);
+    }
+
+    /** Runs the hooks of `point` (and arms the "answered" ones after applying); false when a held request's client went away. */
+    private async atHooks(point: "before-apply" | "after-apply", route: RouteName, record: RequestRecord, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+        const points = point === "after-apply" ? ["after-apply", "answered"] : [point];
+        for (const hook of this.hooks.filter((h) => points.includes(h.point) && h.route === route && h.remaining > 0 && h.match(record))) {
+            if (--hook.remaining > 0) continue;
+            if (hook.point === "answered") {
+                // Right after res.end() hands the answer to the socket: sooner than its "finish" event.
+                const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+                res.end = ((...args: unknown[]) => {
+                    const result = end(...args);
+                    hook.action(record);
+                    return result;
+                }) as typeof res.end;
+                continue;
+            }
+            hook.action(record);
+            if (!hook.hold) continue;
+            const gone = req.socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => req.socket.once("close", resolve));
+            if (!(await Promise.race([hook.hold.then(() => true), gone.then(() => false)]))) return false;
+        }
+        return true;
     }
 
     private takeFault(route: RouteName): Fault | undefined {
@@ -440,7 +521,7 @@ function present(job: Job, kind: "create" | "update" | "get"): Job {
     const list = (value: unknown[]) => (get && !value.length ? null : value);
     const actions = (value: Job[], answer: "null" | "list") =>
         value.length
-            ? value.map((a) => ({ ...a, script: get && a.script === MAKECACHE_PATH ? MAKECACHE_BASE64 : get ? Buffer.from(String(a.script)).toString("base64") : a.script }))
+            ? value.map((a) => ({ ...a, script: get && a.script === MAKECACHE_PATH ? MAKECACHE_BASE64 : get && typeof a.script === "string" ? Buffer.from(a.script).toString("base64") : a.script }))
             : answer === "null" ? null : [];
     // On-demand jobs get a start stamp and UTC from the server, except in an update's answer.
     const serverTime = onDemand && kind !== "update";
@@ -506,9 +587,10 @@ function present(job: Job, kind: "create" | "update" | "get"): Job {
         jobSource: 3,
         readOnly: false,
         notification: job.notification ?? null,
-        linkedJobId: null,
-        linkedToJob: null,
-        linkedJobs: null,
+        // Job chaining is not modelled by the provider: answered as stored, so an update that lost it shows.
+        linkedJobId: job.linkedJobId || null,
+        linkedToJob: job.linkedToJob ?? null,
+        linkedJobs: job.linkedJobs ?? null,
         jobStartCountdown: null,
         passwordAction: null,
         subCategory: "Patch",
@@ -516,7 +598,7 @@ function present(job: Job, kind: "create" | "update" | "get"): Job {
         additionalDynamicPatchesQQL: job.additionalDynamicPatchesQQL || null,
         downloadRandomizeTime: job.downloadRandomizeTime ?? 0,
         downloadRandomizeTimeUnit: job.downloadRandomizeTimeUnit ?? "MINUTES",
-        customPatchURLId: null,
+        customPatchURLId: job.customPatchURLId ?? null,
         isVulnContext: job.platform === "Windows" && kind === "create" ? null : false,
         remediationQids: get || job.platform === "Windows" ? null : [],
         isAssetImported: false,
@@ -524,8 +606,26 @@ function present(job: Job, kind: "create" | "update" | "get"): Job {
         quarantineAssetRequestNotification: null,
         enableReattemptFailedPatches: job.enableReattemptFailedPatches ?? null,
         reattemptFailedPatches: job.reattemptFailedPatches ?? null,
+        // Fields a newer API has (chainedJobRule, ...): a server answers what it holds.
+        ...Object.fromEntries(Object.entries(job).filter(([key]) => !PRESENTED.has(key) && !INTERNAL.has(key))),
     };
 }
+
+/** Every field present() writes itself, and the emulator's own bookkeeping. */
+const PRESENTED = new Set([
+    "customerId", "id", "schemaVersion", "name", "type", "status", "assetIds", "assetTagIds", "matchAllTagIds", "exclusionTagIds", "exclusionAssetIds",
+    "coAuthorUserIds", "approvedPatches", "disabledPatches", "patchCount", "scheduleType", "startDateTime", "recurring", "recurringWeekDays", "dayOfMonth",
+    "recurringDayOfMonth", "recurringWeekDayOfMonth", "timezoneType", "timezone", "timeout", "timeoutUnit", "preDeployment", "duringDeployment",
+    "postDeployment", "description", "createdBy", "updatedBy", "deletedBy", "assetCount", "opportunisticDownloads", "filterType", "exclusionFilterType",
+    "taggedAssetCount", "minimizeWindow", "dynamicPatchesQQL", "isDynamicPatchesQQL", "dynamicQQLType", "platform", "continueOnPatchFailure",
+    "preDeployActions", "postDeployActions", "applicableAssetCount", "monthlyRecurringType", "patchTuesdayPlusXDays", "recurringLastDayOfMonth",
+    "jobCategory", "jobTriggerStatus", "completionPercent", "totalAssetCount", "assetResultReceivedCount", "jobSource", "readOnly", "notification",
+    "linkedJobId", "linkedToJob", "linkedJobs", "jobStartCountdown", "passwordAction", "subCategory", "additionalDynamicQQLType",
+    "additionalDynamicPatchesQQL", "downloadRandomizeTime", "downloadRandomizeTimeUnit", "customPatchURLId", "isVulnContext", "remediationQids",
+    "isAssetImported", "hostIsolationConfig", "quarantineAssetRequestNotification", "enableReattemptFailedPatches", "reattemptFailedPatches",
+]);
+/** The emulator's bookkeeping, and request fields the samples never show in an answer. */
+const INTERNAL = new Set(["triggeredAt", "startStamp", "assetFilePath", "deleted", "chainedJobRule"]);
 
 function summaryOf(job: Job): Job {
     return {

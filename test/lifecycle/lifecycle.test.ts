@@ -249,17 +249,18 @@ test("the results summary of a job can be read back", async () => {
     expect(summary.assets[0].status).toBe("Reattempting");
 });
 
-test("an update keeps byte for byte what the model does not own: job chaining, a custom patch URL, a non-Run-Script action", async () => {
+test("an update keeps byte for byte what the model does not own: job chaining, a custom patch URL, a non-Run-Script action, a newer API's field", async () => {
     const foreign = {
         linkedJobId: "5e2a3f0c-9d7b-4c1e-8a6f-2b4d6e8f0a1c",
-        chainedJobRule: { runAfter: "5e2a3f0c-9d7b-4c1e-8a6f-2b4d6e8f0a1c", onlyOnSuccess: true },
+        // A field of a newer API (made up): a server answers what it holds.
+        maintenanceWindow: { id: "0d9b1c55-3a6e-4f7e-9c2d-8e1f2a3b4c5d", strict: true },
         customPatchURLId: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
     };
     const installAction = { action: "Install Software", params: { actionItem: "7-Zip", softwareId: "0f3c1d2e-aaaa-4bbb-8ccc-ddddeeeeffff" } };
     const id = emulator.seedJob({ ...toRequest(windowsReattempts() as DeploymentJobInputs), ...foreign, postDeployActions: [installAction] });
     const kept = () => {
         const job = emulator.state.jobs.get(id)!;
-        return JSON.stringify([job.linkedJobId, job.chainedJobRule, job.customPatchURLId, job.postDeployActions]);
+        return JSON.stringify([job.linkedJobId, job.maintenanceWindow, job.customPatchURLId, job.postDeployActions]);
     };
     const before = kept();
     const declared = (reattempts: { noOfReattempts: number; exponentialBackoffInterval: number }): Declared[] => [

@@ -77,7 +77,7 @@ describe("proxies", () => {
         try {
             process.env.HTTP_PROXY = proxy.url;
             delete process.env.NO_PROXY;
-            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("nope")).toBeUndefined();
+            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
             expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${new URL(emulator.url).port}`]);
             expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
         } finally {
@@ -92,7 +92,7 @@ describe("proxies", () => {
         try {
             process.env.HTTP_PROXY = proxy.url;
             process.env.NO_PROXY = "localhost,127.0.0.1";
-            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("nope")).toBeUndefined();
+            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
             expect(proxy.seen).toEqual([]);
             expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
         } finally {
