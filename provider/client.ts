@@ -335,9 +335,48 @@ export class PmClient {
         throw new QualysApiError("GET", path, 200, `the job list goes on past ${maxPages} pages of ${pageSize} jobs, the most this client reads; narrow the filter`, 1);
     }
 
-    /** The results summary of a job's runs (GET in the 3.5 notes). */
-    getJobResultsSummary(id: string): Promise<ApiJob> {
-        return this.call<ApiJob>("GET", `/pm/v1/deploymentjob/${checkedJobId(id, "job results")}/deploymentjobresult/summary`);
+    /**
+     * The results summary of a job's runs, with every page of its asset results. Asked as the 3.5
+     * notes do (GET); a gateway that answers that with a 405 or 404 is asked as qualysdk does
+     * (POST), and the method that worked is kept for the process.
+     */
+    async getJobResultsSummary(id: string, pageSize = 100): Promise<ApiJob> {
+        const path = `/pm/v1/deploymentjob/${checkedJobId(id, "job results")}/deploymentjobresult/summary`;
+        let summary: ApiJob | undefined;
+        const seen = new Set<string>();
+        for (let pageNumber = 0; pageNumber < MAX_LIST_PAGES; pageNumber++) {
+            const page = await this.resultsPage(path, pageNumber, pageSize);
+            const assets: ApiJob[] = Array.isArray(page?.assets) ? page.assets : [];
+            summary ??= { ...page, assets: [] };
+            const fresh = assets.filter((a) => !seen.has(`${a?.asset?.id}/${a?.jobInstanceId}`));
+            // A page of results already read: the gateway ignores paging, and all there is was read.
+            if (!fresh.length) return summary;
+            for (const a of fresh) seen.add(`${a?.asset?.id}/${a?.jobInstanceId}`);
+            summary.assets.push(...fresh);
+            if (assets.length < pageSize) return summary;
+        }
+        throw new QualysApiError("GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1);
+    }
+
+    /** GET in the 3.5 notes, POST in qualysdk: which one this gateway takes, once known. */
+    private resultsMethod?: "GET" | "POST";
+
+    private async resultsPage(path: string, pageNumber: number, pageSize: number): Promise<ApiJob> {
+        const ask = (method: "GET" | "POST") =>
+            method === "GET"
+                ? this.call<ApiJob>("GET", `${path}?${new URLSearchParams({ pageNumber: String(pageNumber), pageSize: String(pageSize) })}`)
+                : this.call<ApiJob>("POST", path, { pageNumber, pageSize }, { idempotent: true });
+        if (this.resultsMethod) return ask(this.resultsMethod);
+        try {
+            const page = await ask("GET");
+            this.resultsMethod = "GET";
+            return page;
+        } catch (error) {
+            if (!(error instanceof QualysApiError) || (error.status !== 405 && error.status !== 404)) throw error;
+            const page = await ask("POST");
+            this.resultsMethod = "POST";
+            return page;
+        }
     }
 
     /**

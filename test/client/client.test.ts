@@ -452,3 +452,52 @@ describe("listing jobs is bounded", () => {
         }
     });
 });
+
+describe("the API facts that can still be checked", () => {
+    const windows = () => toRequest(fromApiJob(seed("windows-create.request")));
+
+    test.each([["GET"], ["POST"]] as const)("the results summary is read from a gateway that takes only %s, every page of it", async (method) => {
+        emulator.options.resultsMethods = [method];
+        emulator.options.resultAssets = 250;
+        try {
+            const c = client();
+            const job = await c.createJob(windows(), () => true);
+            const summary = await c.getJobResultsSummary(job.id);
+            expect(summary.assets).toHaveLength(250);
+            expect(new Set(summary.assets.map((a: { asset: { id: string } }) => a.asset.id)).size).toBe(250);
+            const asked = emulator.requests.filter((r) => r.route === "results").map((r) => `${r.method} ${r.status}`);
+            // GET first, as the notes say; a POST-only gateway answers it 405 once, then POST is kept.
+            expect(asked).toEqual(method === "GET" ? ["GET 200", "GET 200", "GET 200"] : ["GET 405", "POST 200", "POST 200", "POST 200"]);
+        } finally {
+            emulator.options.resultsMethods = ["GET"];
+            emulator.options.resultAssets = 1;
+        }
+    });
+
+    test("every request sends jobSource 2, as all four requests in the notes do", async () => {
+        const c = client();
+        const job = await c.createJob(windows(), () => true);
+        await c.updateJob(job.id, { ...windows(), description: "changed" });
+        expect(emulator.requests.filter((r) => ["create", "update"].includes(r.route)).map((r) => (r.body as { jobSource?: number }).jobSource)).toEqual([2, 2]);
+    });
+
+    test("the emulator refuses the answers' spelling suppressReboots in a request, as a client drifting from the notes would send", async () => {
+        const body = windows();
+        body.postDeployment = { ...body.postDeployment, suppressReboots: true };
+        delete body.postDeployment.suppressreboots;
+        const error = await client().createJob(body, () => true).catch((e) => e);
+        expect(error.message).toContain('(400): Unrecognized field "suppressReboots" in postDeployment');
+    });
+
+    test("job-list rows carry created and updated, as qualysdk reads them; a create found after a lost answer is read, not judged by its row", async () => {
+        const c = client({ requestTimeoutMs: 300 });
+        emulator.dropAfterApply("create");
+        const body = windows();
+        const job = await c.createJob(body, ours(body));
+        const row = (await c.listJobs({ platform: "Windows" }))[0];
+        expect(row).toMatchObject({ id: job.id, created: { date: expect.any(Number) } });
+        expect(row).not.toHaveProperty("createdBy");
+        expect(emulator.jobs()).toHaveLength(1);
+        expect(emulator.counts()).toMatchObject({ create: 1, get: 1 });
+    });
+});

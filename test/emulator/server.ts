@@ -30,6 +30,10 @@ export interface EmulatorOptions {
     customerId?: string;
     /** Serve HTTPS with this key and certificate (PEM). */
     tls?: { key: string; cert: string };
+    /** Methods the results summary answers: GET in the 3.5 notes, POST in qualysdk. Another method gets a 405. */
+    resultsMethods?: ("GET" | "POST")[];
+    /** Asset results each job's summary holds, paged by `pageNumber` / `pageSize` (default 1, the seed's). */
+    resultAssets?: number;
 }
 
 interface Fault {
@@ -99,6 +103,8 @@ export class PmEmulator {
             rateLimitHint: "retry-after",
             latencyMs: 0,
             customerId: "8ac1558c-cbdf-c133-80c6-0fcf7d68e79c",
+            resultsMethods: ["GET"],
+            resultAssets: 1,
             ...options,
         };
     }
@@ -260,7 +266,7 @@ export class PmEmulator {
             return reply(401, qualysError("401", "Invalid or expired token"));
         }
         if (!(await this.atHooks("before-apply", route.name, record, req, res))) return;
-        const [status, answer] = this.dispatch(route.name, route.params, url, raw, body);
+        const [status, answer] = this.dispatch(route.name, route.params, url, raw, body, method);
         record.applied = status < 400;
         if (!(await this.atHooks("after-apply", route.name, record, req, res))) return;
         if (fault?.kind === "drop-after") {
@@ -320,7 +326,7 @@ export class PmEmulator {
         return expires !== undefined && expires > Date.now();
     }
 
-    private dispatch(route: RouteName, params: string[], url: URL, raw: string, body: any): [number, unknown] {
+    private dispatch(route: RouteName, params: string[], url: URL, raw: string, body: any, method: string): [number, unknown] {
         switch (route) {
             case "auth": {
                 const form = new URLSearchParams(raw);
@@ -355,9 +361,18 @@ export class PmEmulator {
                 return job ? [200, present(job, "get")] : [404, qualysError("404", `Deployment job ${params[0]} not found`)];
             }
             case "results": {
+                if (!this.options.resultsMethods.includes(method as "GET" | "POST")) return [405, qualysError("405", `Request method '${method}' is not supported`)];
                 const job = this.state.jobs.get(params[0]);
                 if (!job) return [404, qualysError("404", `Deployment job ${params[0]} not found`)];
-                return [200, { ...resultsSummary, id: job.id, name: job.name, createdOn: job.createdBy.date, patchCount: job.approvedPatches.length }];
+                // Paged as the job list is: pageNumber from 0, in the query (GET) or the body (POST).
+                const paging = method === "GET" ? Object.fromEntries(url.searchParams) : (body ?? {});
+                const size = Number(paging.pageSize ?? 10);
+                const page = Number(paging.pageNumber ?? 0);
+                const assets = Array.from({ length: this.options.resultAssets }, (_, i) => ({
+                    ...resultsSummary.assets[0],
+                    asset: { ...resultsSummary.assets[0].asset, id: `${String(i).padStart(8, "0")}-0000-4000-8000-000000000000`, name: `asset-${i}` },
+                }));
+                return [200, { ...resultsSummary, id: job.id, name: job.name, createdOn: job.createdBy.date, patchCount: job.approvedPatches.length, assetCount: assets.length, assets: assets.slice(page * size, (page + 1) * size) }];
             }
             case "delete": {
                 const ids: unknown = body?.ids;
@@ -411,7 +426,7 @@ export class PmEmulator {
         job.startStamp = previous?.startStamp ?? formatQualysDate(new Date(now));
         const post = job.postDeployment ?? {};
         job.postDeployment = {
-            suppressReboots: post.suppressReboots ?? post.suppressreboots ?? false,
+            suppressReboots: post.suppressreboots ?? false,
             rebootHonorOnUserLogin: post.rebootHonorOnUserLogin ?? false,
             rebootOption: post.rebootOption ?? { userMessage: "", description: "", deferment: { count: 3, interval: 1, intervalUnit: "HOURS" } },
             rebootCountdown: post.rebootCountdown ?? { interval: 15, intervalUnit: "MINUTES", userMessage: "", description: "" },
@@ -475,6 +490,8 @@ function invalidJob(body: Job | undefined): string | undefined {
         if (!body[key]) return `${key} is mandatory`;
     }
     if (!["Windows", "Linux"].includes(body.platform)) return `Invalid platform ${body.platform}`;
+    // The 3.5 notes' requests spell it suppressreboots; the answers' spelling is refused, so a client that drifts shows.
+    if (body.postDeployment && "suppressReboots" in body.postDeployment) return "Unrecognized field \"suppressReboots\" in postDeployment";
     if (!["On-demand", "Once", "Daily", "Weekly", "Monthly"].includes(body.scheduleType)) return `Invalid scheduleType ${body.scheduleType}`;
     const reattempt = body.reattemptFailedPatches;
     if (reattempt) {
@@ -627,15 +644,21 @@ const PRESENTED = new Set([
 /** The emulator's bookkeeping, and request fields the samples never show in an answer. */
 const INTERNAL = new Set(["triggeredAt", "startStamp", "assetFilePath", "deleted", "chainedJobRule"]);
 
+/** A job-list row as qualysdk reads one (qualysdk/pm/data_classes/Job.py): `created` and `updated`, not `createdBy`/`updatedBy`. */
 function summaryOf(job: Job): Job {
     return {
         id: job.id,
         name: job.name,
         platform: job.platform,
+        type: job.type,
         status: job.status,
         scheduleType: job.scheduleType,
-        createdBy: job.createdBy,
-        updatedBy: job.updatedBy,
+        customerId: job.customerId,
+        created: job.createdBy,
+        updated: job.updatedBy,
+        triggerStatus: job.triggeredAt === undefined ? null : 1,
+        jobSource: 3,
+        isRecurring: job.recurring ?? false,
     };
 }
 
