@@ -36,6 +36,8 @@ export interface ClientSettings {
     maxResponseBytes?: number;
     /** Allow a plain-http gateway that is not a loopback address (the password and JWT then cross the network unencrypted). Default false. */
     insecureAllowHttpGateway?: boolean;
+    /** Learn the tenant's rate from 429s and pace requests to it (throttle.ts). Default true. */
+    adaptivePacing?: boolean;
 }
 
 export type JobStatus = "Enabled" | "Disabled";
@@ -64,6 +66,8 @@ interface CallContext {
 
 /** One pacer per gateway for the whole process: every resource's calls share the tenant's rate. */
 const pacers = new Map<string, AdaptivePacer>();
+/** With adaptivePacing off: a pacer that is never told of a refusal, so never paces. */
+const UNPACED = { slot: async () => undefined, onAccepted: () => undefined, onRefused: () => undefined } as unknown as AdaptivePacer;
 
 /** A failed call to the PM API. Carries no request options, headers or body: nothing secret. */
 export class QualysApiError extends Error {
@@ -204,6 +208,7 @@ export class PmClient {
             tokenReuseMs: (3 * 60 + 50) * 60_000,
             maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
             insecureAllowHttpGateway: false,
+            adaptivePacing: true,
             // A setting given as undefined keeps its default.
             ...(Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as ClientSettings),
             gatewayUrl: settings.gatewayUrl.replace(/\/+$/, ""),
@@ -213,7 +218,7 @@ export class PmClient {
         this.origin = checkedGateway(this.settings.gatewayUrl, this.settings.insecureAllowHttpGateway).origin;
         this.clock = deps.clock ?? systemClock;
         if (!deps.pacer && !pacers.has(this.origin)) pacers.set(this.origin, new AdaptivePacer(this.clock));
-        this.pacer = deps.pacer ?? pacers.get(this.origin)!;
+        this.pacer = deps.pacer ?? (this.settings.adaptivePacing ? pacers.get(this.origin)! : UNPACED);
     }
 
     // ---- the API, one small function per endpoint, so a correction is a one-line change ----------
@@ -552,7 +557,7 @@ export class PmClient {
 
     private retryLimits() {
         const { maxRetries, maxRefusedRetries, backoffBaseMs, maxRetryAfterMs } = this.settings;
-        return { maxRetries, maxRefusedRetries, backoffBaseMs, maxRetryAfterMs, random: Math.random };
+        return { maxRetries, maxRefusedRetries, backoffBaseMs, maxRetryAfterMs, paced: this.pacer !== UNPACED, random: Math.random };
     }
 
     /**

@@ -6,7 +6,8 @@
 // | answer                                             | methods                                   | tried again                      | wait                                                         |
 // |----------------------------------------------------|-------------------------------------------|----------------------------------|--------------------------------------------------------------|
 // | 429; 409 with the classic throttle code 1960/1965  | all (the call was refused, not run)       | up to maxRefusedRetries          | Retry-After / X-RateLimit-ToWait-Sec up to maxRetryAfter;     |
-// |                                                    |                                           |                                  | none (the PM API sends none): the adaptive pacer's next slot  |
+// |                                                    |                                           |                                  | none (the PM API sends none): the adaptive pacer's next slot, |
+// |                                                    |                                           |                                  | or the backoff below with pacing off                          |
 // | 500, 502, 503, 504; reset, timeout, refused, DNS   | idempotent calls: GET, PATCH (whole job), | up to maxRetries                 | exponential backoff from backoffBaseMs, with jitter, ≤ 30 s   |
 // |                                                    | DELETE, /auth, disabling                  |                                  |                                                              |
 // | the same, on a create POST or an enable            | —                                         | no: read first (client.ts)       |                                                              |
@@ -34,6 +35,8 @@ export interface RetryLimits {
     maxRefusedRetries: number;
     backoffBaseMs: number;
     maxRetryAfterMs: number;
+    /** An adaptive pacer spaces every attempt (throttle.ts): a bare refusal is then tried again at once. */
+    paced: boolean;
     /** Jitter source, injected for tests. */
     random: () => number;
 }
@@ -69,14 +72,20 @@ export function decideRetry(call: FailedCall, limits: RetryLimits): RetryDecisio
         if (wait !== undefined && wait > limits.maxRetryAfterMs) {
             return { retry: false, why: `Qualys asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.round(limits.maxRetryAfterMs / 1000)} s this provider waits` };
         }
-        // got reads 0 as "do not retry": 1 ms is "now"; without a hint the pacer spaces the retry.
+        // got reads 0 as "do not retry": 1 ms is "now". Without a hint, the pacer spaces the retry,
+        // or, with pacing off, the backoff below does.
+        if (wait === undefined && !limits.paced) return { retry: true, waitMs: backoff(call.retry, limits), refused: true };
         return { retry: true, waitMs: Math.max(1, wait ?? 0), refused: true };
     }
     if (isFailed(call.status, call.code)) {
         if (!call.idempotent) return { retry: false, why: "not repeated blindly: the call may have been applied" };
         if (call.retry > limits.maxRetries) return { retry: false, why: `failed after ${limits.maxRetries} retries` };
-        const base = limits.backoffBaseMs * 2 ** (call.retry - 1);
-        return { retry: true, waitMs: Math.min(base + limits.random() * limits.backoffBaseMs, 30_000), refused: false };
+        return { retry: true, waitMs: backoff(call.retry, limits), refused: false };
     }
     return { retry: false, why: "not an answer that is tried again" };
+}
+
+/** Exponential from backoffBaseMs, with up to one base of jitter, at most 30 s. */
+function backoff(retry: number, limits: RetryLimits): number {
+    return Math.min(limits.backoffBaseMs * 2 ** (retry - 1) + limits.random() * limits.backoffBaseMs, 30_000);
 }

@@ -13,10 +13,11 @@ export const SETTING_SOURCES = {
     maxRetries: { config: "qualys:maxRetries", env: "QUALYS_MAX_RETRIES" },
     maxResponseBytes: { config: "qualys:maxResponseBytes", env: "QUALYS_MAX_RESPONSE_BYTES" },
     insecureAllowHttpGateway: { config: "qualys:insecureAllowHttpGateway", env: "QUALYS_INSECURE_ALLOW_HTTP_GATEWAY" },
+    adaptivePacing: { config: "qualys:adaptivePacing", env: "QUALYS_ADAPTIVE_PACING" },
 } as const;
 
 const NUMERIC = new Set(["requestTimeoutMs", "maxRetries", "maxResponseBytes"]);
-const BOOLEAN = new Set(["insecureAllowHttpGateway"]);
+const BOOLEAN = new Set(["insecureAllowHttpGateway", "adaptivePacing"]);
 
 /** A setting as typed: config and environment give strings, and "false" must not turn into true. */
 function coerce(name: string, raw: unknown): unknown {

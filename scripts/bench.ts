@@ -228,7 +228,49 @@ async function measure(n: number): Promise<Row> {
     };
 }
 
+/** An up of `n` new jobs at parallelism 10 against a gateway refusing, with bare 429s as the PM API
+ * does, what exceeds `limit` requests a second (0: no limit); the pacer on or off. */
+async function throttledUp(n: number, limit: number, pacing: boolean) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-bench-throttle-"));
+    const emulator = await startEmulator({ rateLimitPerSecond: limit, rateLimitHint: "none", latencyMs: LATENCY_MS });
+    const config = { "qualys:gatewayUrl": emulator.url, "qualys:username": "demo-user", "qualys:password": "demo-password" };
+    const declared = jobs(n);
+    const captured = await captureInputs(declared);
+    const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: 10, env: { QUALYS_ADAPTIVE_PACING: String(pacing) } });
+    await engine.start();
+    const failure = await engine.up(declared, captured).then(() => undefined, (e: Error) => e.message.split("\n")[0]);
+    if (failure) console.error(`  (R ${limit || "none"}, pacing ${pacing}): first failure: ${failure.slice(0, 300)}`);
+    const wallMs = engine.lastApplyMs;
+    const recorded = Object.keys(engine.readState()).length;
+    await engine.stop();
+    const sent = emulator.requests.filter((r) => r.route !== "auth");
+    const refused = sent.filter((r) => r.status === 429).length;
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { wallMs, floorRatio: limit ? wallMs / ((n / limit) * 1000) : Number.NaN, requestsPerJob: sent.length / n, refusedShare: refused / sent.length, failed: n - recorded };
+}
+
+async function throttling(): Promise<void> {
+    const n = Number(process.env.BENCH_THROTTLE_N ?? 200);
+    console.log(`\nAn up of ${n} jobs, parallel 10, against a gateway answering bare 429s (no Retry-After, as the PM API does) past R requests a second\n`);
+    console.log("| R (limit) | pacing | wall / (N / R) | requests per job | refused | creates failed | wall, s |");
+    console.log("|---|---|---|---|---|---|---|");
+    for (const limit of [5, 10, 0]) {
+        for (const pacing of [true, false]) {
+            const r = await throttledUp(n, limit, pacing);
+            const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+            console.log(`| ${limit || "none"} | ${pacing ? "adaptive (default)" : "off (as before)"} | ${f(r.floorRatio)} | ${f(r.requestsPerJob)} | ${f(r.refusedShare * 100, 1)} % | ${r.failed} | ${f(r.wallMs / 1000, 1)} |`);
+        }
+    }
+    console.log("\ntargets with pacing: 0 failed, wall <= 1.25 x N/R, refused <= 15 %; with no limit, no slower than without pacing");
+}
+
 async function main(): Promise<void> {
+    if (process.env.BENCH_ONLY !== "throttling") await costs();
+    if (process.env.BENCH_ONLY !== "costs") await throttling();
+}
+
+async function costs(): Promise<void> {
     const rows: Row[] = [];
     for (const n of SIZES) rows.push(await measure(n));
     const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");

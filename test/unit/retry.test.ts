@@ -1,7 +1,7 @@
 // The retry table, as a pure function: the delays it computes, without waiting for them.
 import { decideRetry, FailedCall, RetryLimits } from "../../provider/retry";
 
-const limits: RetryLimits = { maxRetries: 5, maxRefusedRetries: 20, backoffBaseMs: 500, maxRetryAfterMs: 60_000, random: () => 0.5 };
+const limits: RetryLimits = { maxRetries: 5, maxRefusedRetries: 20, backoffBaseMs: 500, maxRetryAfterMs: 60_000, paced: true, random: () => 0.5 };
 const call = (over: Partial<FailedCall>): FailedCall => ({ method: "GET", idempotent: true, retry: 1, ...over });
 
 describe("refused calls (429): the call was not run, so every method is tried again", () => {
@@ -19,6 +19,9 @@ describe("refused calls (429): the call was not run, so every method is tried ag
     });
     test("a bare 429, as the PM API sends, is tried again at once: the pacer spaces it", () => {
         expect(decideRetry(call({ method: "POST", idempotent: false, status: 429 }), limits)).toEqual({ retry: true, waitMs: 1, refused: true });
+    });
+    test("with pacing off, a bare 429 is backed off exponentially instead", () => {
+        expect(decideRetry(call({ status: 429, retry: 2 }), { ...limits, paced: false })).toEqual({ retry: true, waitMs: 1250, refused: true });
     });
     test("a 409 with the classic throttle code 1965 is a refusal; another 409 is not tried again", () => {
         expect(decideRetry(call({ status: 409, body: '{"_error":{"errorCode":"1965"}}' }), limits)).toMatchObject({ retry: true, refused: true });
