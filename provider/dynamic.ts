@@ -156,7 +156,12 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         if (!current) throw new Error(`job ${id} is no longer in Qualys (deleted outside Pulumi?): run pulumi refresh to drop it from the state`);
         const status = isEnabled(current) ? "Enabled" : "Disabled";
         let job = current;
-        if (diffJob(olds, news).changed.some((k) => k !== "status")) {
+        const edits = diffJob(olds, news).changed.filter((k) => k !== "status");
+        if (edits.length && status === "Enabled" && isRunOnce(fromApiJob(current))) {
+            throw new Error(`job ${id} was enabled in Qualys since the last refresh, and Qualys locks an enabled ${current.scheduleType} job: ` +
+                `cannot change ${edits.join(", ")}. Run pulumi refresh, then declare a new DeploymentJob for the new configuration`);
+        }
+        if (edits.length) {
             // A new status goes through the status endpoint below, the one way documented to change it.
             job = await api.updateJob(id, mergeIntoServerJob(current, toRequest({ ...news, status })));
         }

@@ -276,3 +276,15 @@ test("an update keeps byte for byte what the model does not own: job chaining, a
     await engine.refresh();
     expect((await engine.preview(declared({ noOfReattempts: 2, exponentialBackoffInterval: 15 }))).map((s) => s.op)).toEqual(["same"]);
 });
+
+test("an edit of an On-demand job someone enabled in Qualys since the last refresh is refused before any write", async () => {
+    await engine.up(program());
+    const linux = emulator.jobs().find((j) => j.platform === "Linux")!;
+    emulator.editJob(linux.id, (job) => (job.status = "Enabled"));
+    const changed = program();
+    changed[0].args = linuxMakeCache({ description: "edited in code" });
+    const mark = emulator.requests.length;
+    const error = await engine.up(changed).catch((e) => e);
+    expect(error.message).toContain(`job ${linux.id} was enabled in Qualys since the last refresh, and Qualys locks an enabled On-demand job: cannot change description`);
+    expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["GET get"]);
+});
