@@ -46,14 +46,16 @@ function sameJob(body: ApiJob): (job: ApiJob) => boolean {
 async function leftBehind(api: PmClient, body: ApiJob, wanted: string): Promise<ApiJob | undefined> {
     const found = await ledger.unheldNamed(api, body.platform, body.name);
     if (!found.length) return undefined;
-    const jobs = [];
-    for (const { id } of found) {
-        const job = await api.getJob(id);
-        if (job) jobs.push(job);
-    }
-    const [job] = jobs;
-    if (jobs.length === 1 && differences(body, job).length === 0 && (wanted === "Enabled" || !isEnabled(job))) return job;
+    const read = [];
+    for (const { id } of found) read.push(await api.getJob(id));
+    // Held since it was listed (another create of this run took it while this one read): not a candidate.
+    const jobs = read.filter((j): j is ApiJob => j !== undefined && !ledger.holds(j.id));
     if (!jobs.length) return undefined;
+    const [job] = jobs;
+    if (jobs.length === 1 && differences(body, job).length === 0 && (wanted === "Enabled" || !isEnabled(job))) {
+        ledger.hold(job.id);
+        return job;
+    }
     const described = jobs.map((j) => {
         const diff = differences(body, j);
         const status = isEnabled(j) && wanted !== "Enabled" ? ["status (Enabled in Qualys)"] : [];
@@ -117,9 +119,7 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         // Created disabled, then enabled: the id exists before anything can run (CrowdStrike's Create does the same).
         const body = toRequest({ ...inputs, status: "Disabled" });
         const wanted = inputs.status ?? "Disabled";
-        let job = await leftBehind(api, body, wanted);
-        if (job) ledger.hold(job.id);
-        job ??= await api.createJob(body, sameJob(body));
+        const job = (await leftBehind(api, body, wanted)) ?? (await api.createJob(body, sameJob(body)));
         ledger.hold(job.id);
         if (wanted !== "Enabled" || isEnabled(job)) return { id: job.id, outs: outputsOf(inputs, job) };
         try {
@@ -170,7 +170,9 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
             await api.setJobStatus(id, wanted);
             job = { ...job, status: wanted };
         }
-        return { outs: { ...normalizeInputs(news), ...serverFacts(job) } };
+        // An update's answer may lack what the GET had (the Windows sample echoes the request): keep those facts.
+        const known = Object.fromEntries(Object.entries(job).filter(([, v]) => v !== null && v !== undefined));
+        return { outs: { ...normalizeInputs(news), ...serverFacts({ ...current, ...known }) } };
     },
 
     async delete(id) {
