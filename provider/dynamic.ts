@@ -103,7 +103,9 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         // Everything the program passed is validated, so a misspelt property is an error, not ignored.
         const { __provider: _code, __declaredTwice: declaredTwice, ...inputs } = news as unknown as Record<string, unknown>;
         const twice = declaredTwice ? [{ property: "name", reason: String(declaredTwice) }] : [];
-        const failures = [...twice, ...validateJobInputs(inputs), ...lockedRunOnceChanges(olds, inputs)];
+        const invalid = [...twice, ...validateJobInputs(inputs)];
+        // The run-once lock compares normalised inputs: only worth it (and bounded) for valid ones.
+        const failures = invalid.length ? invalid : lockedRunOnceChanges(olds, inputs);
         return failures.length ? { inputs: news, failures } : { inputs: normalizeInputs(inputs) as unknown as DeploymentJobInputs, failures };
     },
 

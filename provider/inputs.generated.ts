@@ -3,9 +3,9 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** The inputs of a DeploymentJob as plain values, as the provider receives them. */
 export interface DeploymentJobInputs {
-    /** The job's title in Qualys, without control or bidirectional-override characters (they make a name read differently in a review than in Qualys). It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    /** The job's title in Qualys, at most 256 characters, without control, invisible or bidi control characters (zero-width space, word joiner, BOM, bidi marks and overrides, line separators, tag characters: they make a name read differently in a review than in Qualys; the joiners U+200C and U+200D are allowed). It also identifies the job when an interrupted create is recovered, so keep names unique. */
     name: string;
-    /** Free-text description of the job. Default: empty. */
+    /** Free-text description of the job, at most 1000 characters, without control characters (tab and line breaks are fine) or bidi controls. Default: empty. */
     description?: string;
     /** Operating-system family of the target assets. Changing this replaces the job. */
     platform: "Windows" | "Linux";
@@ -21,7 +21,7 @@ export interface DeploymentJobInputs {
     timezoneType?: "AGENT_TZ" | "SPECIFIC_TZ";
     /** IANA time zone such as `UTC` or `America/New_York`; required when timezoneType is SPECIFIC_TZ. */
     timezone?: string;
-    /** Days a Weekly job runs. Weekly jobs only, where it is required. */
+    /** Days a Weekly job runs, each at most once (so at most 7). Weekly jobs only, where it is required. */
     recurringWeekDays?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[];
     /** Day of the month a Monthly job runs. Monthly jobs only. */
     dayOfMonth?: number;
@@ -41,21 +41,21 @@ export interface DeploymentJobInputs {
     downloadRandomizeTime?: number;
     /** Unit of `downloadRandomizeTime`. Default MINUTES. */
     downloadRandomizeTimeUnit?: "HOURS" | "MINUTES";
-    /** Assets (agent UUIDs) the job targets. */
+    /** Assets (agent UUIDs) the job targets, at most 5000: asset tags target larger fleets, and the bound keeps a preview quick. Ids are compared ignoring case; a repeated id is refused. */
     assetIds?: string[];
-    /** Asset tags the job targets; `filterType` says whether an asset needs any or all of them. */
+    /** Asset tags the job targets, at most 1000; `filterType` says whether an asset needs any or all of them. Ids are compared ignoring case; a repeated id is refused. */
     assetTagIds?: string[];
-    /** Asset tags that a targeted asset must all carry. */
+    /** Asset tags that a targeted asset must all carry, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
     matchAllTagIds?: string[];
     /** Whether an asset needs any (default) or all of `assetTagIds`. */
     filterType?: "Any" | "All";
-    /** Assets excluded from the job. */
+    /** Assets excluded from the job, at most 5000 (exclude larger sets by tag). Ids are compared ignoring case; a repeated id is refused. */
     exclusionAssetIds?: string[];
-    /** Asset tags whose assets are excluded from the job. */
+    /** Asset tags whose assets are excluded from the job, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
     exclusionTagIds?: string[];
     /** Whether an asset is excluded by any (default) or all of `exclusionTagIds`. */
     exclusionFilterType?: "Any" | "All";
-    /** Patches (Qualys patch UUIDs) the job deploys. */
+    /** Patches (Qualys patch UUIDs) the job deploys, at most 5000 (a dynamic QQL selects more). Ids are compared ignoring case; a repeated id is refused. */
     approvedPatches?: string[];
     /** Select patches by a QQL query (`dynamicPatchesQQL`) each time the job runs. Default false. */
     isDynamicPatchesQQL?: boolean;
@@ -139,11 +139,11 @@ export interface DeploymentJobInputs {
     minimizeWindow?: boolean;
     /** Go on with the remaining patches when one fails. Linux only. Default false. */
     continueOnPatchFailure?: boolean;
-    /** Qualys users (UUIDs) who may also edit the job. */
+    /** Qualys users (UUIDs) who may also edit the job, at most 100. Ids are compared ignoring case; a repeated id is refused. */
     coAuthorUserIds?: string[];
     /** E-mail notifications about the job (sent as the API's notificationTypes, notificationConfigs and notificationEvents). */
     notification?: {
-        /** Recipients. */
+        /** Recipients, at most 50, each at most 254 characters (the longest address SMTP carries). */
         emails: string[];
         /** Notify when the job starts. Default false. */
         onJobStart?: boolean;
@@ -158,7 +158,7 @@ export interface DeploymentJobInputs {
         description?: string;
         /** Interpreter of `script` (`sh` on Linux). */
         scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
-        /** The script text, at most 20480 characters (Qualys' limit). */
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
         script: string;
     })[];
     /** Run Script actions after patching, at most 5. */
@@ -167,7 +167,7 @@ export interface DeploymentJobInputs {
         description?: string;
         /** Interpreter of `script` (`sh` on Linux). */
         scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
-        /** The script text, at most 20480 characters (Qualys' limit). */
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
         script: string;
     })[];
     /** Linux only: refresh the package manager's cache before patching (Qualys' Linux Package Cache Update, the MakeCache pre-deploy action of PM 3.5). Avoids failures from stale repositories. Default false. */
@@ -185,9 +185,9 @@ export interface DeploymentJobInputs {
 
 /** The arguments of `new DeploymentJob(name, args)`. */
 export interface DeploymentJobArgs {
-    /** The job's title in Qualys, without control or bidirectional-override characters (they make a name read differently in a review than in Qualys). It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    /** The job's title in Qualys, at most 256 characters, without control, invisible or bidi control characters (zero-width space, word joiner, BOM, bidi marks and overrides, line separators, tag characters: they make a name read differently in a review than in Qualys; the joiners U+200C and U+200D are allowed). It also identifies the job when an interrupted create is recovered, so keep names unique. */
     name: pulumi.Input<string>;
-    /** Free-text description of the job. Default: empty. */
+    /** Free-text description of the job, at most 1000 characters, without control characters (tab and line breaks are fine) or bidi controls. Default: empty. */
     description?: pulumi.Input<string>;
     /** Operating-system family of the target assets. Changing this replaces the job. */
     platform: pulumi.Input<"Windows" | "Linux">;
@@ -203,7 +203,7 @@ export interface DeploymentJobArgs {
     timezoneType?: pulumi.Input<"AGENT_TZ" | "SPECIFIC_TZ">;
     /** IANA time zone such as `UTC` or `America/New_York`; required when timezoneType is SPECIFIC_TZ. */
     timezone?: pulumi.Input<string>;
-    /** Days a Weekly job runs. Weekly jobs only, where it is required. */
+    /** Days a Weekly job runs, each at most once (so at most 7). Weekly jobs only, where it is required. */
     recurringWeekDays?: pulumi.Input<pulumi.Input<"Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday">[]>;
     /** Day of the month a Monthly job runs. Monthly jobs only. */
     dayOfMonth?: pulumi.Input<number>;
@@ -223,21 +223,21 @@ export interface DeploymentJobArgs {
     downloadRandomizeTime?: pulumi.Input<number>;
     /** Unit of `downloadRandomizeTime`. Default MINUTES. */
     downloadRandomizeTimeUnit?: pulumi.Input<"HOURS" | "MINUTES">;
-    /** Assets (agent UUIDs) the job targets. */
+    /** Assets (agent UUIDs) the job targets, at most 5000: asset tags target larger fleets, and the bound keeps a preview quick. Ids are compared ignoring case; a repeated id is refused. */
     assetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Asset tags the job targets; `filterType` says whether an asset needs any or all of them. */
+    /** Asset tags the job targets, at most 1000; `filterType` says whether an asset needs any or all of them. Ids are compared ignoring case; a repeated id is refused. */
     assetTagIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Asset tags that a targeted asset must all carry. */
+    /** Asset tags that a targeted asset must all carry, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
     matchAllTagIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Whether an asset needs any (default) or all of `assetTagIds`. */
     filterType?: pulumi.Input<"Any" | "All">;
-    /** Assets excluded from the job. */
+    /** Assets excluded from the job, at most 5000 (exclude larger sets by tag). Ids are compared ignoring case; a repeated id is refused. */
     exclusionAssetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Asset tags whose assets are excluded from the job. */
+    /** Asset tags whose assets are excluded from the job, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
     exclusionTagIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Whether an asset is excluded by any (default) or all of `exclusionTagIds`. */
     exclusionFilterType?: pulumi.Input<"Any" | "All">;
-    /** Patches (Qualys patch UUIDs) the job deploys. */
+    /** Patches (Qualys patch UUIDs) the job deploys, at most 5000 (a dynamic QQL selects more). Ids are compared ignoring case; a repeated id is refused. */
     approvedPatches?: pulumi.Input<pulumi.Input<string>[]>;
     /** Select patches by a QQL query (`dynamicPatchesQQL`) each time the job runs. Default false. */
     isDynamicPatchesQQL?: pulumi.Input<boolean>;
@@ -321,11 +321,11 @@ export interface DeploymentJobArgs {
     minimizeWindow?: pulumi.Input<boolean>;
     /** Go on with the remaining patches when one fails. Linux only. Default false. */
     continueOnPatchFailure?: pulumi.Input<boolean>;
-    /** Qualys users (UUIDs) who may also edit the job. */
+    /** Qualys users (UUIDs) who may also edit the job, at most 100. Ids are compared ignoring case; a repeated id is refused. */
     coAuthorUserIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** E-mail notifications about the job (sent as the API's notificationTypes, notificationConfigs and notificationEvents). */
     notification?: pulumi.Input<{
-        /** Recipients. */
+        /** Recipients, at most 50, each at most 254 characters (the longest address SMTP carries). */
         emails: pulumi.Input<pulumi.Input<string>[]>;
         /** Notify when the job starts. Default false. */
         onJobStart?: pulumi.Input<boolean>;
@@ -340,7 +340,7 @@ export interface DeploymentJobArgs {
         description?: string;
         /** Interpreter of `script` (`sh` on Linux). */
         scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
-        /** The script text, at most 20480 characters (Qualys' limit). */
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
         script: string;
     }>[]>;
     /** Run Script actions after patching, at most 5. */
@@ -349,7 +349,7 @@ export interface DeploymentJobArgs {
         description?: string;
         /** Interpreter of `script` (`sh` on Linux). */
         scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
-        /** The script text, at most 20480 characters (Qualys' limit). */
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
         script: string;
     }>[]>;
     /** Linux only: refresh the package manager's cache before patching (Qualys' Linux Package Cache Update, the MakeCache pre-deploy action of PM 3.5). Avoids failures from stale repositories. Default false. */

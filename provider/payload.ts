@@ -92,6 +92,8 @@ export function toRequest(raw: DeploymentJobInputs): ApiJob {
         type: job.type ?? DEFAULTS.type,
         status: job.status ?? DEFAULTS.status,
         schemaVersion: "1.0",
+        // Every request in the 3.5 notes sends 2 (answers say 3); its meaning is not documented.
+        jobSource: 2,
         assetIds: job.assetIds ?? [],
         assetTagIds: job.assetTagIds ?? [],
         matchAllTagIds: job.matchAllTagIds ?? [],
@@ -331,9 +333,12 @@ function decodeScript(script: unknown, priorScript?: string): string {
  */
 export function normalizeInputs<T extends Partial<DeploymentJobInputs>>(inputs: T): T {
     const out = (prune(inputs, DEFAULTS) ?? {}) as Record<string, unknown>;
+    // Qualys compares ids ignoring case: they are kept in lower case, so a case change is no change.
+    const lower = (id: unknown) => (typeof id === "string" ? id.toLowerCase() : id);
     for (const key of ID_SETS) {
-        if (Array.isArray(out[key])) out[key] = [...new Set(out[key] as string[])].sort();
+        if (Array.isArray(out[key])) out[key] = [...new Set((out[key] as unknown[]).map(lower))].sort();
     }
+    if (out.adoptJobId !== undefined) out.adoptJobId = lower(out.adoptJobId);
     if (Array.isArray(out.recurringWeekDays)) {
         out.recurringWeekDays = WEEKDAYS.filter((d) => (out.recurringWeekDays as string[]).includes(d));
     }

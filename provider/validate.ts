@@ -2,7 +2,10 @@
 // ajv's error objects into Pulumi CheckFailures: { property: "a.b[2]", reason: "must be ... (got x)" }.
 // Pure: no HTTP, no Pulumi runtime. The schema is compiled once per process, on first use, so that
 // nothing compiled is captured when the provider is serialized into state (pulumi/pulumi#5294).
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+// Hostile input (issue 17): the work of a check is bounded by the schema's limits, not by the input
+// (`bounded`), at most MAX_FAILURES failures are returned, and a reason quotes at most SHOWN
+// characters of a value, its invisible characters escaped (`show`).
+import Ajv, { ErrorObject, SchemaValidateFunction, ValidateFunction } from "ajv";
 import addErrors from "ajv-errors";
 import addFormats from "ajv-formats";
 import jobSchema from "../schema/deployment-job.schema.json";
@@ -30,7 +33,7 @@ function isTimeZone(value: string): boolean {
     }
 }
 
-let compiled: { job: ValidateFunction; settings: ValidateFunction } | undefined;
+let compiled: { ajv: Ajv; job: ValidateFunction; settings: ValidateFunction; items: Map<string, ValidateFunction> } | undefined;
 let compileCount = 0;
 
 /** How many times the schemas were compiled in this process (tests assert it stays 1). */
@@ -38,79 +41,311 @@ export function schemaCompileCount(): number {
     return compileCount;
 }
 
+/** At most this many failures are returned, then one "…and N more". */
+export const MAX_FAILURES = 20;
+/** A reason quotes at most this many characters of a value. */
+const SHOWN = 60;
+
 function validators() {
     if (!compiled) {
-        // allErrors: report every failure at once; verbose: keep the failing value and its schema,
-        // which the reasons quote. strictTypes is off because if/then rules name properties
-        // without repeating their types.
+        // allErrors: report every failure at once (ajv-errors needs it too); verbose: keep the failing
+        // value and its schema, which the reasons quote. strictTypes is off because if/then rules name
+        // properties without repeating their types.
         const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-        addFormats(ajv, ["uuid", "email", "uri"]);
+        addFormats(ajv, ["email", "uri"]);
+        // ajv-formats' uuid also takes a `urn:uuid:` prefix; Qualys ids are bare.
+        ajv.addFormat("uuid", /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
         ajv.addFormat("qualys-datetime", QUALYS_DATETIME);
         ajv.addFormat("iana-timezone", isTimeZone);
+        ajv.removeKeyword("maxLength");
+        ajv.addKeyword({ keyword: "maxLength", type: "string", schemaType: "number", errors: true, validate: maxLength });
+        ajv.addKeyword({ keyword: "uniqueIgnoringCase", type: "array", schemaType: "boolean", errors: true, validate: uniqueIgnoringCase });
         addErrors(ajv);
-        compiled = { job: ajv.compile(jobSchema), settings: ajv.compile(settingsSchema) };
+        const job = bounded(jobSchema) as object;
+        compiled = { ajv, job: ajv.compile(job), settings: ajv.compile(settingsSchema), items: new Map() };
+        // The item schemas of the lists, for `invalidItems`: compiled from the job schema (so that their
+        // $refs resolve), once per distinct schema (the seven id lists share one).
+        const byContent = new Map<string, ValidateFunction>();
+        for (const [pointer, item] of listItems(job)) {
+            const content = JSON.stringify(item);
+            if (!byContent.has(content)) byContent.set(content, ajv.getSchema(`${jobSchema.$id}${pointer}/if/items`)!);
+            compiled.items.set(pointer, byContent.get(content)!);
+        }
         compileCount++;
     }
     return compiled;
 }
 
+/**
+ * maxLength as JSON Schema counts it, in characters (code points), without counting a 1 MB string one
+ * by one as ajv's does: a string is short enough when its UTF-16 length is, and too long when that is
+ * over twice the limit (a character is one or two UTF-16 units); only in between are characters counted.
+ */
+const maxLength: SchemaValidateFunction = (limit: number, data: string) => {
+    if (data.length <= limit || (data.length <= 2 * limit && characters(data) <= limit)) return true;
+    maxLength.errors = [{ keyword: "maxLength", params: { limit } }];
+    return false;
+};
+
+/**
+ * uniqueItems for ids, which Qualys compares ignoring case: the first two items that are the same
+ * or differ only in case. Runs on lists of valid items within their maxItems (see `bounded`), in one pass.
+ */
+const uniqueIgnoringCase: SchemaValidateFunction = (enabled: boolean, data: unknown[]) => {
+    const seen = new Map<string, number>();
+    for (let j = 0; enabled && j < data.length; j++) {
+        const key = typeof data[j] === "string" ? (data[j] as string).toLowerCase() : JSON.stringify(data[j]);
+        const i = seen.get(key);
+        if (i === undefined) seen.set(key, j);
+        else {
+            uniqueIgnoringCase.errors = [{ keyword: "uniqueIgnoringCase", params: { i, j, first: data[i], second: data[j] } }];
+            return false;
+        }
+    }
+    return true;
+};
+
+/** The keywords that bound a value's size: each is checked without looking inside the value. */
+const SIZE_KEYWORDS = ["maxItems", "maxLength", "maxProperties"];
+const SUBSCHEMA = ["items", "additionalProperties", "if", "then", "else", "not", "contains", "propertyNames"];
+const SUBSCHEMA_LISTS = ["allOf", "anyOf", "oneOf"];
+const SUBSCHEMA_MAPS = ["properties", "definitions", "patternProperties"];
+const KEPT_OUTSIDE = new Set(["type", ...SIZE_KEYWORDS, "$schema", "$id", "$comment", "title", "description", "default", "definitions"]);
+
+/**
+ * The schema as compiled, made cheap on hostile input (issue 17): with allErrors, ajv would check
+ * every item of a 30,000-item list and every key of an object with thousands of unknown keys, and
+ * report each. So each value's size keywords are checked first and its other keywords only when the
+ * size is within bounds (`{type, maxItems, if: {maxItems}, then: {items, ...}}`); the work is then
+ * bounded by the schema's limits, not by the input. An object that forbids unknown properties gets
+ * maxProperties: its declared properties plus MAX_FAILURES. And a `${/pointer}` of an errorMessage is
+ * left for `fill`, as ajv-errors would quote the value whole (a 1 MB string) and NaN as null.
+ */
+function bounded(schema: unknown): unknown {
+    if (!schema || typeof schema !== "object" || Array.isArray(schema)) return schema;
+    const node: Record<string, unknown> = { ...(schema as Record<string, unknown>) };
+    for (const key of SUBSCHEMA) if (key in node) node[key] = bounded(node[key]);
+    for (const key of SUBSCHEMA_LISTS) if (Array.isArray(node[key])) node[key] = (node[key] as unknown[]).map(bounded);
+    for (const key of SUBSCHEMA_MAPS) {
+        if (node[key]) node[key] = Object.fromEntries(Object.entries(node[key] as object).map(([k, v]) => [k, bounded(v)]));
+    }
+    if ("errorMessage" in node) node.errorMessage = deferTemplates(node.errorMessage);
+    if (node.additionalProperties === false && node.properties && node.maxProperties === undefined) {
+        node.maxProperties = Object.keys(node.properties).length + MAX_FAILURES;
+    }
+    if (node.items && typeof node.items === "object" && !Array.isArray(node.items)) boundItems(node);
+    const sizes = SIZE_KEYWORDS.filter((k) => k in node);
+    const rest = Object.keys(node).filter((k) => !KEPT_OUTSIDE.has(k));
+    if (!sizes.length || !rest.length) return node;
+    const outside = Object.fromEntries(Object.entries(node).filter(([k]) => KEPT_OUTSIDE.has(k)));
+    return {
+        ...outside,
+        if: Object.fromEntries(sizes.map((k) => [k, node[k]])),
+        then: Object.fromEntries(rest.map((k) => [k, node[k]])),
+    };
+}
+
+/** The `else` of each list made by `boundItems`: its one failure stands for the list's invalid items. */
+const LIST_CHECKS = new WeakSet<object>();
+
+/**
+ * A list's items, checked one by one while all are valid (an `if` stops at the first invalid one and
+ * records nothing), then whether they repeat; else one failure for the list, which `invalidItems`
+ * turns into the failures of its first invalid items. ajv would record a failure for every invalid
+ * item of a 10,000-item list, and uniqueItems compare all pairs of items that have no scalar type.
+ */
+function boundItems(node: Record<string, unknown>): void {
+    if ("if" in node) throw new Error("bounded: a list schema with its own if/then is not supported");
+    const item = node.items as Record<string, unknown>;
+    // uniqueIgnoringCase finds exact repeats too: one pass instead of two.
+    const unique = node.uniqueIgnoringCase ? { uniqueIgnoringCase: true } : node.uniqueItems ? { uniqueItems: true } : undefined;
+    for (const key of ["items", "uniqueItems", "uniqueIgnoringCase"]) delete node[key];
+    node.if = { items: item };
+    // uniqueItems compares in one pass when its sibling `items` gives a scalar type, else pair by pair.
+    if (unique) node.then = { ...(unique.uniqueItems && item.type ? { items: { type: item.type } } : {}), ...unique };
+    // The `if` failed: some item is invalid. One failure, at no cost; `invalidItems` finds the items.
+    node.else = { not: {}, errorMessage: { not: "has invalid items" } };
+    LIST_CHECKS.add(node.else as object);
+}
+
+/** `${/a/b}` in a message becomes a marker that `fill` replaces by the value, shortened. */
+const TEMPLATE = /\$\{([^}]*)\}/g;
+const MARKER = /\u0000([^\u0000]*)\u0000/g;
+
+function deferTemplates(message: unknown): unknown {
+    if (typeof message === "string") {
+        return message.replace(TEMPLATE, (_, pointer: string) => {
+            if (!pointer.startsWith("/")) throw new Error(`errorMessage: only absolute pointers are supported, not \${${pointer}}`);
+            return `\u0000${pointer}\u0000`;
+        });
+    }
+    if (message && typeof message === "object") {
+        return Object.fromEntries(Object.entries(message).map(([k, v]) => [k, deferTemplates(v)]));
+    }
+    return message;
+}
+
+function fill(message: string, root: unknown): string {
+    return message.replace(MARKER, (_, pointer: string) => show(valueAt(root, pointerSegments(pointer))));
+}
+
 /** Validates DeploymentJob inputs; values still unknown at preview are skipped, as their rules cannot be judged yet. */
 export function validateJobInputs(inputs: Record<string, unknown>): CheckFailure[] {
-    const unknownPaths = findUnknownPaths(inputs);
     const validate = validators().job;
     if (validate(inputs)) return [];
-    return toFailures(validate.errors ?? [], "DeploymentJob").filter(
-        (f) => !unknownPaths.some((p) => f.property === p || f.property.startsWith(p + ".") || f.property.startsWith(p + "[")),
-    );
+    return toFailures(validate.errors ?? [], "DeploymentJob", inputs);
 }
 
 /** Validates the provider settings (gateway URL, username, password); the password is never quoted. */
 export function validateSettings(settings: Record<string, unknown>): CheckFailure[] {
     const validate = validators().settings;
     if (validate(settings)) return [];
-    return toFailures(validate.errors ?? [], "qualys provider settings").map((f) =>
+    return toFailures(validate.errors ?? [], "qualys provider settings", settings).map((f) =>
         f.property === "password" ? { property: f.property, reason: f.reason.replace(/ \(got .*\)$/s, "") } : f,
     );
 }
 
-function toFailures(errors: ErrorObject[], what: string): CheckFailure[] {
+/**
+ * ajv's errors as failures, in ajv's order, at most MAX_FAILURES of them and then one
+ * "…and N more" (the engine prints a failure without a property as a problem of the resource).
+ * Each error costs O(depth of its path); no value is walked or quoted beyond SHOWN characters.
+ */
+function toFailures(errors: ErrorObject[], what: string, root: unknown): CheckFailure[] {
     const failures: CheckFailure[] = [];
     const seen = new Set<string>();
-    for (const error of errors) {
-        // "if" only says that a "then" failed; the "then" error itself is reported.
-        if (error.keyword === "if") continue;
-        const failure = describe(error, what);
+    let more = 0;
+    let atLeast = false;
+    const add = (error: ErrorObject, inner: ErrorObject) => {
+        // "if" only says that a "then" or "else" failed; that failure itself is reported.
+        if (error.keyword === "if") return;
+        const segments = propertySegments(inner);
+        if (isUnknownAt(root, segments)) return;
+        if (failures.length >= MAX_FAILURES) {
+            more++;
+            return;
+        }
+        const failure = { property: joinPath(segments.map(safeSegment)), reason: reasonFor(error, inner, what, root) };
         const key = `${failure.property}\u0000${failure.reason}`;
         if (!seen.has(key)) {
             seen.add(key);
             failures.push(failure);
         }
+    };
+    for (const error of errors) {
+        const inner = innerError(error);
+        const items = invalidItems(inner);
+        if (!items) add(error, inner);
+        else {
+            atLeast ||= items.cut;
+            for (const e of items.errors) add(e, innerError(e));
+        }
     }
+    if (more) failures.push({ property: "", reason: `…and ${atLeast ? "at least " : ""}${more} more failure${more === 1 ? "" : "s"}` });
     return failures;
 }
 
-function describe(error: ErrorObject, what: string): CheckFailure {
-    if (error.keyword === "errorMessage") {
-        // A rule with its own message (ajv-errors); the path comes from the error it replaced.
-        const inner = (error.params as { errors?: ErrorObject[] }).errors?.[0];
-        return { property: inner ? propertyOf(inner) : toPropertyPath(error.instancePath), reason: error.message ?? "is invalid" };
+/** A rule with its own message (ajv-errors) wraps the error it replaces, which has the path. */
+function innerError(error: ErrorObject): ErrorObject {
+    return error.keyword === "errorMessage" ? ((error.params as { errors?: ErrorObject[] }).errors?.[0] ?? error) : error;
+}
+
+/** The lists made by `boundItems` in a schema: the JSON pointer of each, and its item schema. */
+function listItems(schema: unknown, pointer = "#"): [string, unknown][] {
+    if (!schema || typeof schema !== "object") return [];
+    const node = schema as Record<string, any>;
+    const here: [string, unknown][] = node.else && LIST_CHECKS.has(node.else) ? [[pointer, node.if.items]] : [];
+    return here.concat(Object.entries(node).flatMap(([k, v]) => listItems(v, `${pointer}/${k}`)));
+}
+
+/**
+ * For a list's "has invalid items" (see `boundItems`): the errors of its first invalid items, checked
+ * one by one, one more than can be reported (`cut` when the list may hold more still).
+ */
+function invalidItems(error: ErrorObject): { errors: ErrorObject[]; cut: boolean } | undefined {
+    if (error.keyword !== "not" || !LIST_CHECKS.has(error.parentSchema as object)) return undefined;
+    const check = validators().items.get(error.schemaPath.replace(/\/else\/not$/, ""));
+    if (!check) throw new Error(`no item schema for the list at ${error.schemaPath}`);
+    const list = error.data as unknown[];
+    const errors: ErrorObject[] = [];
+    let invalid = 0;
+    for (let i = 0; i < list.length; i++) {
+        if (check(list[i])) continue;
+        errors.push(...(check.errors ?? []).map((e) => rebase(e, `${error.instancePath}/${i}`)));
+        if (++invalid > MAX_FAILURES) return { errors, cut: i < list.length - 1 };
     }
-    return { property: propertyOf(error), reason: reasonOf(error, what) };
+    return { errors, cut: false };
+}
+
+/** An item's error as an error of the whole input: its paths under the item's. */
+function rebase(error: ErrorObject, prefix: string): ErrorObject {
+    const params = error.params as { errors?: ErrorObject[] };
+    return {
+        ...error,
+        instancePath: prefix + error.instancePath,
+        params: error.keyword === "errorMessage" && params.errors ? { ...params, errors: params.errors.map((e) => rebase(e, prefix)) } : error.params,
+    };
+}
+
+/** Whether a value on the way to the failing one is still unknown (preview): its rules wait for the value. */
+function isUnknownAt(root: unknown, segments: string[]): boolean {
+    let value = root;
+    for (const segment of segments) {
+        if (value === UNKNOWN) return true;
+        if (!value || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
+        value = (value as Record<string, unknown>)[segment];
+    }
+    return value === UNKNOWN;
+}
+
+function valueAt(root: unknown, segments: string[]): unknown {
+    let value = root;
+    for (const segment of segments) {
+        if (!value || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return undefined;
+        value = (value as Record<string, unknown>)[segment];
+    }
+    return value;
+}
+
+function reasonFor(error: ErrorObject, inner: ErrorObject, what: string, root: unknown): string {
+    if (error.keyword !== "errorMessage") return reasonOf(error, what);
+    // A rule with its own message (ajv-errors), its values filled in here, shortened.
+    const reason = fill(error.message ?? "is invalid", root);
+    const where = inner.keyword === "pattern" ? forbiddenAt(String((inner.params as { pattern: string }).pattern), inner.data) : undefined;
+    return where ? `${reason} (${where})` : reason;
 }
 
 /** The most specific path: ajv reports `required` and `additionalProperties` on the parent object. */
-function propertyOf(error: ErrorObject): string {
+function propertySegments(error: ErrorObject): string[] {
     const params = error.params as Record<string, unknown>;
     const segments = pointerSegments(error.instancePath);
     if (error.keyword === "required" || error.keyword === "dependencies") segments.push(String(params.missingProperty));
     if (error.keyword === "additionalProperties") segments.push(String(params.additionalProperty));
-    return joinPath(segments);
+    if (error.keyword === "maxProperties") {
+        const first = unknownKeys(error).first;
+        if (first !== undefined) segments.push(first);
+    }
+    return segments;
+}
+
+/** The keys of an object that its schema does not declare: the first one, and how many. */
+function unknownKeys(error: ErrorObject): { first?: string; count: number } {
+    const then = ((error.parentSchema ?? {}) as { then?: { properties?: object; additionalProperties?: unknown } }).then;
+    if (then?.additionalProperties !== false) return { count: 0 };
+    const declared = then.properties ?? {};
+    let first: string | undefined;
+    let count = 0;
+    for (const key of Object.keys(error.data as object)) {
+        if (Object.prototype.hasOwnProperty.call(declared, key)) continue;
+        first ??= key;
+        count++;
+    }
+    return { first, count };
 }
 
 function reasonOf(error: ErrorObject, what: string): string {
     const params = error.params as Record<string, any>;
     const schema = (error.parentSchema ?? {}) as Record<string, any>;
-    const got = ` (got ${show(error.data)})`;
+    const got = () => ` (got ${show(error.data)})`;
     switch (error.keyword) {
         case "required":
             return "is required";
@@ -118,55 +353,178 @@ function reasonOf(error: ErrorObject, what: string): string {
             return `is required when ${params.property} is set`;
         case "additionalProperties":
             return `is not a property of ${nameAt(error.instancePath, what)}${suggest(params.additionalProperty, schema.properties)}`;
+        case "maxProperties": {
+            const { first, count } = unknownKeys(error);
+            const others = count > 1 ? `, nor are the ${count - 1} other unknown properties given` : "";
+            return first === undefined
+                ? `must have at most ${params.limit} properties (got ${Object.keys(error.data as object).length})`
+                : `is not a property of ${nameAt(error.instancePath, what)}${others}`;
+        }
         case "type":
-            return `must be ${article(params.type)}${got}`;
+            return `must be ${article(params.type)}${got()}`;
         case "enum":
-            return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}${got}`;
+            return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}${got()}`;
         case "const":
-            return `must be ${show(params.allowedValue)}${got}`;
+            return `must be ${show(params.allowedValue)}${got()}`;
         case "minimum":
         case "maximum":
             return typeof schema.minimum === "number" && typeof schema.maximum === "number"
-                ? `must be between ${schema.minimum} and ${schema.maximum}${got}`
-                : `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${params.limit}${got}`;
+                ? `must be between ${schema.minimum} and ${schema.maximum}${got()}`
+                : `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${params.limit}${got()}`;
         case "minLength":
             return params.limit === 1 ? `must not be empty` : `must be at least ${params.limit} characters long`;
         case "maxLength":
-            return `must be at most ${params.limit} characters long (got ${String(error.data).length})`;
+            // Characters are counted up to a bound; beyond it, the UTF-16 length says enough.
+            return `must be at most ${params.limit} characters long (got ${lengthOf(String(error.data), 4 * params.limit)})`;
         case "minItems":
             return `must have at least ${params.limit} item${params.limit === 1 ? "" : "s"}`;
         case "maxItems":
             return `must have at most ${params.limit} items (got ${(error.data as unknown[]).length})`;
-        case "uniqueItems":
-            return `must not repeat an item (items ${Math.min(params.i, params.j)} and ${Math.max(params.i, params.j)} are the same)`;
-        case "pattern":
-            return error.instancePath.endsWith("/name") ? `must not contain control or bidirectional-override characters${got}` : `must match ${params.pattern}${got}`;
+        case "uniqueItems": {
+            const [i, j] = [Math.min(params.i, params.j), Math.max(params.i, params.j)];
+            return `must not repeat an item (items ${i} and ${j} are both ${show((error.data as unknown[])[i])})`;
+        }
+        case "uniqueIgnoringCase":
+            return params.first === params.second
+                ? `must not repeat an item (items ${params.i} and ${params.j} are both ${show(params.first)})`
+                : `must not repeat an id: items ${params.i} and ${params.j} differ only in case (${show(params.first)} and ${show(params.second)}); ids are compared ignoring case`;
+        case "pattern": {
+            const where = forbiddenAt(params.pattern, error.data);
+            return where ? `must not contain the character ${where}` : `must match ${params.pattern}${got()}`;
+        }
         case "format":
-            return `must be ${FORMAT_NAMES[params.format] ?? `a valid ${params.format}`}${got}`;
+            return `must be ${FORMAT_NAMES[params.format] ?? `a valid ${params.format}`}${got()}`;
         case "not":
             return `must not be ${show(error.data)}`;
         case "false schema":
-            return `is not allowed here${got}`;
+            return `is not allowed here${got()}`;
         default:
-            return `${error.message ?? "is invalid"}${got}`;
+            return `${error.message ?? "is invalid"}${got()}`;
     }
 }
 
 const FORMAT_NAMES: Record<string, string> = {
-    uuid: "a UUID",
+    uuid: "a UUID of 8-4-4-4-12 hex digits",
     email: "an e-mail address",
     uri: "a URL",
     "qualys-datetime": "a date in Qualys' style, like 2025-3-19 04:59:17 AM",
     "iana-timezone": "an IANA time zone such as UTC or America/New_York",
 };
 
+/** A pattern `^[^...]*$` forbids characters: where is the first one, e.g. `U+200B at index 3`? */
+const FORBIDDEN_CLASS = /^\^\[\^(.+)\]\*\$$/s;
+const forbiddenFinders = new Map<string, RegExp | null>();
+
+function forbiddenAt(pattern: string, value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    if (!forbiddenFinders.has(pattern)) {
+        const match = FORBIDDEN_CLASS.exec(pattern);
+        forbiddenFinders.set(pattern, match ? new RegExp(`[${match[1]}]`, "u") : null);
+    }
+    const found = forbiddenFinders.get(pattern)?.exec(value);
+    if (!found) return undefined;
+    // The index counts characters (code points), as maxLength does; the value is within its maxLength here.
+    return `${codePoint(found[0])} at index ${characters(value.slice(0, found.index))}`;
+}
+
+/** The length of text in characters (code points), as maxLength counts it, without copying the text. */
+function characters(text: string): number {
+    let count = 0;
+    for (let i = 0; i < text.length; i++, count++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    }
+    return count;
+}
+
+function lengthOf(text: string, bound: number): number {
+    return text.length <= bound ? characters(text) : text.length;
+}
+
+function codePoint(char: string): string {
+    return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 function article(type: string): string {
     return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/**
+ * A value as a reason quotes it: JSON-like, cut after about SHOWN characters with `…` and the full
+ * size, never reading more of a string or list than it prints. NaN and Infinity are themselves (JSON
+ * would say null). Controls and invisible or bidi characters are escaped, so a reason reads as it is.
+ */
 function show(value: unknown): string {
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    const [text, whole] = preview(value, SHOWN);
+    if (whole) return text;
+    if (typeof value === "string") return `${text} (${value.length} characters)`;
+    if (Array.isArray(value)) return `${text} (${value.length} items)`;
+    return text;
+}
+
+/** `[text, whole]`: the value in at most about `room` characters, and whether all of it is there. */
+function preview(value: unknown, room: number): [string, boolean] {
+    if (typeof value === "string") {
+        const [quoted, whole] = quotePrefix(value, Math.max(room, 8));
+        return [whole ? quoted : `${quoted.slice(0, -1)}…"`, whole];
+    }
+    if (value === null || typeof value !== "object") return [String(value), true];
+    const array = Array.isArray(value);
+    const parts: string[] = [];
+    let used = 2;
+    let whole = true;
+    // Items by index: `for...in` would list all 30,000 indexes of a list first.
+    const entries = array ? (value as unknown[]).entries() : Object.entries(value);
+    for (const [key, item] of entries) {
+        if (used >= room) {
+            whole = false;
+            break;
+        }
+        const label = array ? "" : `${quotePrefix(String(key), room)[0]}:`;
+        const [text, complete] = preview(item, room - used - label.length);
+        parts.push(label + text);
+        used += label.length + text.length + 1;
+        if (!complete) {
+            whole = false;
+            break;
+        }
+    }
+    const body = parts.join(",") + (whole ? "" : "…");
+    return [array ? `[${body}]` : `{${body}}`, whole];
+}
+
+/** Characters a reviewer cannot see or that reorder text: escaped in reasons and property paths. */
+const UNSAFE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+
+function escapeUnsafe(text: string): string {
+    return text.replace(UNSAFE, (c) => (c.length > 1 ? `\\u{${c.codePointAt(0)!.toString(16)}}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+
+function quote(text: string): string {
+    return escapeUnsafe(JSON.stringify(text));
+}
+
+/** The quoted form of the longest start of text that quotes in `room` characters (escapes count), and whether that is all of it. */
+function quotePrefix(text: string, room: number): [string, boolean] {
+    let length = Math.min(text.length, room);
+    let quoted = quote(cut(text, length));
+    while (quoted.length > room + 2 && length > 1) {
+        length = Math.max(1, Math.floor((length * (room + 2)) / quoted.length));
+        quoted = quote(cut(text, length));
+    }
+    return [quoted, length >= text.length];
+}
+
+/** The first `length` UTF-16 units of text, without splitting a surrogate pair. */
+function cut(text: string, length: number): string {
+    const code = text.charCodeAt(length - 1);
+    return text.slice(0, code >= 0xd800 && code <= 0xdbff && length < text.length ? length - 1 : length);
+}
+
+/** A property name as a failure names it: escaped like a quoted value, and shortened. */
+function safeSegment(segment: string): string {
+    const [quoted, whole] = quotePrefix(segment, SHOWN);
+    return whole ? quoted.slice(1, -1) : `${quoted.slice(1, -1)}…(${segment.length} characters)`;
 }
 
 function nameAt(instancePath: string, what: string): string {
@@ -175,9 +533,9 @@ function nameAt(instancePath: string, what: string): string {
 
 /** "did you mean" for a misspelt property, e.g. the API's `suppressreboots` for `suppressReboots`. */
 function suggest(name: string, properties: Record<string, unknown> | undefined): string {
-    if (!properties) return "";
+    if (!properties || name.length > SHOWN) return "";
     const lower = name.toLowerCase();
-    const match = Object.keys(properties).find((k) => k.toLowerCase() === lower || distance(k.toLowerCase(), lower) <= 2);
+    const match = Object.keys(properties).find((k) => k.toLowerCase() === lower || (Math.abs(k.length - lower.length) <= 2 && distance(k.toLowerCase(), lower) <= 2));
     return match ? `; did you mean ${match}?` : "";
 }
 
@@ -204,14 +562,5 @@ function joinPath(segments: string[]): string {
 }
 
 function toPropertyPath(pointer: string): string {
-    return joinPath(pointerSegments(pointer));
-}
-
-function findUnknownPaths(value: unknown, path = ""): string[] {
-    if (value === UNKNOWN) return [path];
-    if (Array.isArray(value)) return value.flatMap((v, i) => findUnknownPaths(v, `${path}[${i}]`));
-    if (value && typeof value === "object") {
-        return Object.entries(value).flatMap(([k, v]) => findUnknownPaths(v, path ? `${path}.${k}` : k));
-    }
-    return [];
+    return joinPath(pointerSegments(pointer).map(safeSegment));
 }

@@ -1,7 +1,10 @@
 // A corpus of bad inputs generated from the schema: every bound plus and minus one, every enum
 // with a wrong value, every field with a wrong type, unknown fields, very long strings, control
-// and bidirectional-override characters in names. Each goes through the provider server's Check,
-// as `pulumi preview` sends it, and must be rejected naming its property, before any request.
+// and bidirectional-override characters in names. Then hostile input (issue 17): huge lists and
+// strings, deep nesting, thousands of unknown or prototype-named properties, invisible characters in
+// names and texts, NaN, urn:uuid: ids and ids repeated in another case. Each goes through the
+// provider server's Check, as `pulumi preview` sends it, and must be rejected naming its property,
+// with short reasons, before any request.
 import * as path from "node:path";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import { PmEmulator, startEmulator } from "../emulator/server";
@@ -75,6 +78,95 @@ function corpus(): BadCase[] {
         ["10,000 characters", "n".repeat(10_000)], ["an empty string", ""],
     ];
     for (const [what, name] of names) cases.push({ name: `name with ${what}`, property: "name", inputs: { ...base("name"), name } });
+    return [...cases, ...hostile()];
+}
+
+const MB = 1 << 20;
+const ID = "ffb6aa16-f342-4f94-99c1-3ae941ce6357";
+const WEEKLY = { scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM" };
+const uuids = (n: number) => Array.from({ length: n }, (_, i) => `abcdef00-0000-4000-8000-${String(i).padStart(12, "0")}`);
+const ID_LISTS = ["assetIds", "assetTagIds", "matchAllTagIds", "exclusionAssetIds", "exclusionTagIds", "approvedPatches", "coAuthorUserIds"];
+const TEXTS = ["description", "dynamicPatchesQQL", "preDeployment.userMessage", "preDeployment.description", "duringDeployment.userMessage",
+    "postDeployment.rebootOption.userMessage", "postDeployment.rebootCountdown.description", "postDeployment.onComplete.userMessage"];
+
+function nested(depth: number): Record<string, unknown> {
+    let value: Record<string, unknown> = {};
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+}
+
+/** Issue 17: inputs made to be expensive, misleading or invisible. */
+function hostile(): BadCase[] {
+    const cases: BadCase[] = [];
+    const add = (name: string, property: string, extra: Record<string, unknown>, top = property.split(".")[0]) =>
+        cases.push({ name, property, inputs: { ...base(top), ...extra } });
+    // Huge lists.
+    add("30,000 weekdays on a Weekly job", "recurringWeekDays", { ...WEEKLY, recurringWeekDays: Array(30_000).fill("Monday") });
+    add("30,000 distinct bad weekdays on a Daily job", "recurringWeekDays", { scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: Array.from({ length: 30_000 }, (_, i) => `day${i}`) });
+    for (const list of ID_LISTS) {
+        add(`${list}: 30,000 ids`, list, { [list]: uuids(30_000) });
+        add(`${list}: 100 invalid ids`, `${list}[0]`, { [list]: Array.from({ length: 100 }, (_, i) => `host-${i}`) }, list);
+        add(`${list}: an id with a urn:uuid: prefix`, `${list}[0]`, { [list]: [`urn:uuid:${ID}`] }, list);
+        add(`${list}: an id repeated in upper case`, list, { [list]: [ID, ID.toUpperCase()] });
+        add(`${list}: an id repeated`, list, { [list]: [ID, ID] });
+    }
+    add("an invalid id after 4,999 valid ones", "assetIds[4999]", { assetIds: [...uuids(4999), "host-1"] }, "assetIds");
+    add("100 e-mail addresses", "notification.emails", { notification: { emails: Array.from({ length: 100 }, (_, i) => `ops${i}@example.com`) } });
+    add("1,000 pre-deploy actions", "preDeployActions", { preDeployActions: Array(1000).fill({ scriptType: "sh", script: "true" }) });
+    add("adoptJobId with a urn:uuid: prefix", "adoptJobId", { adoptJobId: `urn:uuid:${ID}` });
+    // Huge strings.
+    for (const property of ["name", ...TEXTS, "timezone", "startDateTime", "adoptJobId"]) {
+        add(`${property}: 1 MB`, property, setPath({}, property, "x".repeat(MB)));
+    }
+    add("a 1 MB script", "postDeployActions[0].script", { postDeployActions: [{ scriptType: "sh", script: "x".repeat(MB) }] }, "postDeployActions");
+    add("a 1 MB e-mail address", "notification.emails[0]", { notification: { emails: [`${"a".repeat(MB)}@example.com`] } });
+    add("a 1 MB string for a number", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: "7".repeat(MB), exponentialBackoffInterval: 1 } });
+    add("an unknown property with a 1 MB name", `${"k".repeat(60)}…(${MB} characters)`, { ["k".repeat(MB)]: true }, "k");
+    // Deep nesting: 100 levels (the harness's protobuf encoder overflows its stack near 2,000).
+    add("junk nested 100 levels deep", "junk", { junk: nested(100) });
+    add("a number nested 100 levels deep", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: nested(100), exponentialBackoffInterval: 1 } });
+    add("a deferment count nested 100 levels deep", "preDeployment.deferment.count", { preDeployment: { deferment: { count: nested(100) } } });
+    add("a list of lists as asset ids", "assetIds[0]", { assetIds: [[[[[ID]]]]] }, "assetIds");
+    // Many unknown and prototype-named properties.
+    add("10,000 unknown properties", "k0", Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])), "k0");
+    add("1,000 unknown properties in postDeployment", "postDeployment.k0", { postDeployment: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])) });
+    add("25 unknown properties", "unknown0", Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`unknown${i}`, true])), "unknown0");
+    for (const key of ["constructor", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "__defineGetter__"]) {
+        add(`a property named ${key}`, key, { [key]: { a: 1 } });
+        add(`a property named ${key} in postDeployment`, `postDeployment.${key}`, { postDeployment: { [key]: 1 } });
+    }
+    // Numbers that JSON cannot write.
+    add("a timeout of NaN", "timeout", { timeout: NaN });
+    add("noOfReattempts of NaN", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: NaN, exponentialBackoffInterval: 1 } });
+    add("a day of the month of Infinity on a Daily job", "dayOfMonth", { scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", dayOfMonth: Infinity });
+    // Invisible characters in the name, and controls and bidi characters in texts.
+    const invisible: [string, string][] = [
+        ["a zero-width space", "\u200b"], ["a word joiner", "\u2060"], ["a BOM", "\ufeff"], ["an Arabic letter mark", "\u061c"], ["a right-to-left mark", "\u200f"],
+        ["a line separator", "\u2028"], ["a paragraph separator", "\u2029"], ["a left-to-right embedding", "\u202a"], ["a pop directional isolate", "\u2069"],
+        ["the tag U+E0001", "\u{e0001}"], ["the tag U+E0041", "\u{e0041}"], ["a CSI (C1)", "\u009b"], ["an ESC", "\u001b"],
+    ];
+    for (const [what, char] of invisible) add(`name with ${what}`, "name", { name: `job${char}x` });
+    const textRefused: [string, string][] = [["a NUL", "\u0000"], ["an ESC", "\u001b"], ["a C1 control", "\u0085"], ["a right-to-left override", "\u202e"], ["a right-to-left isolate", "\u2067"]];
+    for (const property of TEXTS) {
+        for (const [what, char] of textRefused) {
+            const inputs = setPath({}, property, `line one\n\tline ${char}two`);
+            add(`${property} with ${what}`, property, property === "dynamicPatchesQQL" ? { ...inputs, isDynamicPatchesQQL: true } : inputs);
+        }
+    }
+    // All of it at once, within the 4 MB the harness's gRPC client takes back (Check echoes the inputs).
+    const quarter = 1 << 18;
+    add("everything at once", "dynamicPatchesQQL", {
+        name: "\u202e".repeat(quarter), description: "\u0000".repeat(quarter), dynamicPatchesQQL: "q".repeat(quarter), timezone: "\u200b".repeat(quarter),
+        scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: Array.from({ length: 30_000 }, (_, i) => `day${i}`),
+        assetIds: [...uuids(4999), "host-1"], exclusionAssetIds: [...uuids(4999), ID, ID.toUpperCase()], approvedPatches: [...uuids(4999), `urn:uuid:${ID}`],
+        assetTagIds: Array(1000).fill({ id: ID }), coAuthorUserIds: [...uuids(99), ID, ID],
+        timeout: NaN, dayOfMonth: Infinity, preDeployment: { deferment: { count: nested(100) } },
+        postDeployment: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, nested(5)])),
+        constructor: nested(20), toString: nested(20), ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`unknown${i}`, i])),
+    }, "name");
+    for (const field of ["script", "description"]) {
+        add(`an action ${field} with an ESC`, `postDeployActions[0].${field}`, { postDeployActions: [{ scriptType: "sh", script: "true", [field]: "echo \u001b[2J" }] }, "postDeployActions");
+    }
     return cases;
 }
 
@@ -98,14 +190,33 @@ afterAll(async () => {
     await emulator.close();
 });
 
-test("the corpus holds at least 100 cases", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(100);
+test("the corpus holds at least 300 cases", () => {
+    console.log(`bad-input corpus: ${cases.length} cases`);
+    expect(cases.length).toBeGreaterThanOrEqual(300);
 });
 
 test.each(cases)("rejects $name, naming $property, before any request", async ({ inputs, property }) => {
     const { failures } = await engine.check("bad", {}, { ...inputs, __provider: providerCode });
     expect(failures.length).toBeGreaterThan(0);
+    expect(failures.length).toBeLessThanOrEqual(21);
     expect(failures.map((f: { property: string }) => f.property)).toContain(property);
-    for (const f of failures) expect(f.reason.length).toBeGreaterThan(5);
+    for (const f of failures) {
+        expect(f.reason.length).toBeGreaterThan(5);
+        // A reason quotes at most 60 characters of a value: it stays short whatever the input.
+        expect(f.reason.length).toBeLessThanOrEqual(300);
+        expect(f.property.length).toBeLessThanOrEqual(100);
+    }
+    expect(emulator.requests).toEqual([]);
+});
+
+test("a __proto__ property never reaches check: the protobuf map drops it, and nothing is sent", async () => {
+    // google-protobuf keeps a Struct's fields in a plain object, where `map_["__proto__"] = entry`
+    // sets a prototype instead of a field, when encoding and when decoding alike: the provider sees
+    // the job without it (validateJobInputs itself refuses an own __proto__ key: test/unit/validate).
+    const inputs = { ...base("name"), ...JSON.parse('{"__proto__": {"status": "Enabled", "x": 1}}') };
+    const { failures, inputs: checked } = await engine.check("bad", {}, { ...inputs, __provider: providerCode });
+    expect(failures).toEqual([]);
+    expect(Object.keys(checked)).not.toContain("__proto__");
+    expect(checked.status).toBe("Disabled");
     expect(emulator.requests).toEqual([]);
 });

@@ -8,6 +8,12 @@ const lin = (extra: Record<string, unknown>) => ({ ...linuxMakeCache(), ...extra
 const reattempt = (noOfReattempts: unknown, exponentialBackoffInterval: unknown = 5) => win({ reattemptFailedPatches: { noOfReattempts, exponentialBackoffInterval } });
 const monthly = { scheduleType: "Monthly", startDateTime: "2030-1-6 02:00:00 AM" };
 const without = (inputs: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== key));
+const weekly = { scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM" };
+const ID = "ffb6aa16-f342-4f94-99c1-3ae941ce6357";
+const uuids = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+/** Own keys named like Object.prototype's, as JSON.parse makes them (an object literal would set the prototype). */
+const withKeys = (inputs: Record<string, unknown>, json: string) => ({ ...inputs, ...JSON.parse(json) }) as Record<string, unknown>;
 
 interface Case {
     name: string;
@@ -39,7 +45,7 @@ const cases: Case[] = [
     { name: "missing name", inputs: without(win({}), "name"), failures: [{ property: "name", reason: "is required" }] },
     { name: "empty name", inputs: win({ name: "" }), failures: [{ property: "name", reason: "must not be empty" }] },
     { name: "a name of 257 characters", inputs: win({ name: "x".repeat(257) }), failures: [{ property: "name", reason: "must be at most 256 characters long (got 257)" }] },
-    { name: "a control character in the name", inputs: win({ name: "bad\u0007name" }), failures: [{ property: "name", reason: 'must not contain control or bidirectional-override characters (got "bad\\u0007name")' }] },
+    { name: "a control character in the name", inputs: win({ name: "bad\u0007name" }), failures: [{ property: "name", reason: "must not contain control, invisible or bidi control characters (U+0007 at index 3)" }] },
     { name: "missing platform", inputs: without(win({}), "platform"), failures: [{ property: "platform", reason: "is required" }] },
     { name: "platform Mac", inputs: lin({ platform: "Mac" }), failures: [{ property: "platform", reason: 'must be one of Windows, Linux (got "Mac")' }] },
     { name: "platform in lower case", inputs: lin({ platform: "linux" }), failures: [{ property: "platform", reason: 'must be one of Windows, Linux (got "linux")' }] },
@@ -52,8 +58,8 @@ const cases: Case[] = [
     { name: "timeoutUnit DAYS", inputs: win({ timeout: 2, timeoutUnit: "DAYS" }), failures: [{ property: "timeoutUnit", reason: 'must be one of HOURS, MINUTES (got "DAYS")' }] },
     { name: "no target at all", inputs: without(win({}), "assetIds"), failures: [{ property: "assetIds", reason: "at least one target is required: set assetIds, assetTagIds or matchAllTagIds" }] },
     { name: "an empty target list", inputs: win({ assetIds: [] }), failures: [{ property: "assetIds", reason: "at least one target is required: set assetIds, assetTagIds or matchAllTagIds" }] },
-    { name: "an asset id that is not a UUID", inputs: win({ assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357", "host-1"] }), failures: [{ property: "assetIds[1]", reason: 'must be a UUID (got "host-1")' }] },
-    { name: "a repeated patch id", inputs: win({ approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477", "444ba31a-0f94-3199-870e-ef8ab1a5a477"] }), failures: [{ property: "approvedPatches", reason: "must not repeat an item (items 0 and 1 are the same)" }] },
+    { name: "an asset id that is not a UUID", inputs: win({ assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357", "host-1"] }), failures: [{ property: "assetIds[1]", reason: 'must be a UUID of 8-4-4-4-12 hex digits (got "host-1")' }] },
+    { name: "a repeated patch id", inputs: win({ approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477", "444ba31a-0f94-3199-870e-ef8ab1a5a477"] }), failures: [{ property: "approvedPatches", reason: 'must not repeat an item (items 0 and 1 are both "444ba31a-0f94-3199-870e-ef8ab1a5a477")' }] },
     { name: "a dynamic QQL without the dynamic switch", inputs: win({ dynamicPatchesQQL: "vendorSeverity:Critical" }), failures: [{ property: "dynamicPatchesQQL", reason: 'applies only when isDynamicPatchesQQL is true (got "vendorSeverity:Critical")' }] },
     { name: "the dynamic switch without a QQL", inputs: win({ isDynamicPatchesQQL: true }), failures: [{ property: "dynamicPatchesQQL", reason: "is required when isDynamicPatchesQQL is true" }] },
     { name: "dynamicQQLType 3", inputs: win({ isDynamicPatchesQQL: true, dynamicPatchesQQL: "x:y", dynamicQQLType: 3 }), failures: [{ property: "dynamicQQLType", reason: "must be one of 1, 2 (got 3)" }] },
@@ -87,7 +93,31 @@ const cases: Case[] = [
     { name: "a notification with a bad address", inputs: win({ notification: { emails: ["ops@example.com", "not-an-address"] } }), failures: [{ property: "notification.emails[1]", reason: 'must be an e-mail address (got "not-an-address")' }] },
     { name: "a deferment count of 0", inputs: win({ preDeployment: { deferment: { count: 0 } } }), failures: [{ property: "preDeployment.deferment.count", reason: "must be between 1 and 99 (got 0)" }] },
     { name: "a reboot countdown unit in days", inputs: win({ postDeployment: { rebootCountdown: { intervalUnit: "DAYS" } } }), failures: [{ property: "postDeployment.rebootCountdown.intervalUnit", reason: 'must be one of MINUTES, HOURS (got "DAYS")' }] },
-    { name: "adoptJobId that is not a UUID", inputs: win({ adoptJobId: "job-7" }), failures: [{ property: "adoptJobId", reason: 'must be a UUID (got "job-7")' }] },
+    { name: "adoptJobId that is not a UUID", inputs: win({ adoptJobId: "job-7" }), failures: [{ property: "adoptJobId", reason: 'must be a UUID of 8-4-4-4-12 hex digits (got "job-7")' }] },
+    // Issue 17, hostile input: every list and free text bounded, ids bare and unique ignoring case.
+    { name: "eight weekdays", inputs: win({ ...weekly, recurringWeekDays: [...DAYS, "Monday"] }), failures: [{ property: "recurringWeekDays", reason: "must have at most 7 items (got 8)" }] },
+    { name: "5001 asset ids", inputs: win({ assetIds: uuids(5001) }), failures: [{ property: "assetIds", reason: "must have at most 5000 items (got 5001)" }] },
+    { name: "1001 asset tags", inputs: win({ assetTagIds: uuids(1001) }), failures: [{ property: "assetTagIds", reason: "must have at most 1000 items (got 1001)" }] },
+    { name: "101 co-authors", inputs: win({ coAuthorUserIds: uuids(101) }), failures: [{ property: "coAuthorUserIds", reason: "must have at most 100 items (got 101)" }] },
+    { name: "an e-mail address of 255 characters", inputs: win({ notification: { emails: [`${"a".repeat(243)}@example.com`] } }), failures: [{ property: "notification.emails[0]", reason: "must be at most 254 characters long (got 255)" }] },
+    { name: "a time zone of 65 characters", inputs: win({ scheduleType: "Once", startDateTime: "2030-1-6 02:00:00 AM", timezoneType: "SPECIFIC_TZ", timezone: "A".repeat(65) }), failures: [{ property: "timezone", reason: "must be at most 64 characters long (got 65)" }] },
+    { name: "an asset id with a urn:uuid: prefix", inputs: win({ assetIds: [`urn:uuid:${ID}`] }), failures: [{ property: "assetIds[0]", reason: `must be a UUID of 8-4-4-4-12 hex digits (got "urn:uuid:${ID}")` }] },
+    { name: "adoptJobId with a urn:uuid: prefix", inputs: win({ adoptJobId: `urn:uuid:${ID}` }), failures: [{ property: "adoptJobId", reason: `must be a UUID of 8-4-4-4-12 hex digits (got "urn:uuid:${ID}")` }] },
+    { name: "an asset id repeated in upper case", inputs: win({ assetIds: [ID, "0b5c6bd5-3d8c-4a3c-9d6c-5b3f4f2a1e00", ID.toUpperCase()] }), failures: [{ property: "assetIds", reason: `must not repeat an id: items 0 and 2 differ only in case ("${ID}" and "${ID.toUpperCase()}"); ids are compared ignoring case` }] },
+    { name: "a co-author repeated", inputs: win({ coAuthorUserIds: [ID, ID] }), failures: [{ property: "coAuthorUserIds", reason: `must not repeat an item (items 0 and 1 are both "${ID}")` }] },
+    { name: "a timeout of NaN", inputs: win({ timeout: NaN }), failures: [{ property: "timeout", reason: "must be an integer (got NaN)" }] },
+    { name: "noOfReattempts of Infinity", inputs: reattempt(Infinity), failures: [{ property: "reattemptFailedPatches.noOfReattempts", reason: "must be an integer (got Infinity)" }] },
+    { name: "a day of the month of NaN on a Daily job", inputs: win({ scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", dayOfMonth: NaN }), failures: [
+        { property: "dayOfMonth", reason: "applies only to Monthly jobs (got NaN)" },
+        { property: "dayOfMonth", reason: "must be an integer (got NaN)" },
+    ] },
+    { name: "a property named constructor", inputs: win({ constructor: 1 }), failures: [{ property: "constructor", reason: "is not a property of DeploymentJob" }] },
+    { name: "a property named hasOwnProperty", inputs: win({ hasOwnProperty: true }), failures: [{ property: "hasOwnProperty", reason: "is not a property of DeploymentJob" }] },
+    { name: "a property named toString", inputs: win({ toString: "x" }), failures: [{ property: "toString", reason: "is not a property of DeploymentJob" }] },
+    { name: "a property named valueOf", inputs: win({ valueOf: 0 }), failures: [{ property: "valueOf", reason: "is not a property of DeploymentJob" }] },
+    { name: "a property named __proto__", inputs: withKeys(win({}), '{"__proto__": {"status": "Enabled"}}'), failures: [{ property: "__proto__", reason: "is not a property of DeploymentJob" }] },
+    { name: "a nested property named constructor", inputs: win({ postDeployment: { constructor: {} } }), failures: [{ property: "postDeployment.constructor", reason: "is not a property of postDeployment" }] },
+    { name: "a nested property named __proto__", inputs: win({ preDeployment: JSON.parse('{"__proto__": 1}') }), failures: [{ property: "preDeployment.__proto__", reason: "is not a property of preDeployment" }] },
 ];
 
 test("the table holds at least 40 invalid inputs", () => {
@@ -122,4 +152,167 @@ test("validating 10,000 inputs compiles the schema once", () => {
     const perCheckUs = Number(process.hrtime.bigint() - started) / 10_000 / 1000;
     expect(schemaCompileCount()).toBe(1);
     console.log(`validation: ${perCheckUs.toFixed(1)} µs per check over 10,000 inputs, schema compiled ${schemaCompileCount()} time(s)`);
+});
+
+describe("hostile input (issue 17)", () => {
+    const MB = 1 << 20;
+    const quoted = (char: string, length: number) => `"${char.repeat(60)}…" (${length} characters)`;
+
+    test("a failure quotes at most 60 characters of a 1 MB value, then its length", () => {
+        const failures = validateJobInputs(win({ dynamicPatchesQQL: "q".repeat(MB) }));
+        expect(failures).toEqual([
+            { property: "dynamicPatchesQQL", reason: `applies only when isDynamicPatchesQQL is true (got ${quoted("q", MB)})` },
+            { property: "dynamicPatchesQQL", reason: `must be at most 4000 characters long (got ${MB})` },
+        ]);
+    });
+
+    test("a failure quotes a 30,000-item list by its first items and its length", () => {
+        const failures = validateJobInputs(win({ scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: Array(30_000).fill("Monday") }));
+        expect(failures).toEqual([
+            { property: "recurringWeekDays", reason: expect.stringMatching(/^applies only to Weekly jobs \(got \["Monday","Monday",.*…\] \(30000 items\)\)$/) },
+            { property: "recurringWeekDays", reason: "must have at most 7 items (got 30000)" },
+        ]);
+        for (const f of failures) expect(f.reason.length).toBeLessThanOrEqual(200);
+    });
+
+    test("a 1 MB string where a number belongs is quoted in 60 characters", () => {
+        expect(validateJobInputs(reattempt("7".repeat(MB)))).toEqual([
+            { property: "reattemptFailedPatches.noOfReattempts", reason: `must be an integer (got ${quoted("7", MB)})` },
+        ]);
+    });
+
+    test("a 1,000-level nested value is quoted in a few levels", () => {
+        let deep: Record<string, unknown> = {};
+        for (let i = 0; i < 1000; i++) deep = { a: deep };
+        const [failure] = validateJobInputs(reattempt(deep));
+        expect(failure.property).toBe("reattemptFailedPatches.noOfReattempts");
+        expect(failure.reason).toMatch(/^must be an integer \(got \{"a":\{"a":.*…\}\)$/);
+        expect(failure.reason.length).toBeLessThanOrEqual(200);
+    });
+
+    test("an unknown property with a 1 MB name is named by its first 60 characters and its length", () => {
+        expect(validateJobInputs(win({ ["k".repeat(MB)]: true }))).toEqual([
+            { property: `${"k".repeat(60)}…(${MB} characters)`, reason: "is not a property of DeploymentJob" },
+        ]);
+    });
+
+    test("a quoted value shows invisible and bidi characters escaped, as a reviewer cannot see them", () => {
+        expect(validateJobInputs(win({ timezone: "\u202eUTC\u200b" }))).toEqual([
+            { property: "timezone", reason: 'applies only to scheduled jobs: an On-demand job starts when it is enabled (got "\\u202eUTC\\u200b")' },
+            { property: "timezone", reason: 'applies only when timezoneType is SPECIFIC_TZ (got "\\u202eUTC\\u200b")' },
+            { property: "timezone", reason: 'must be an IANA time zone such as UTC or America/New_York (got "\\u202eUTC\\u200b")' },
+        ]);
+    });
+
+    test("a value of invisible characters is quoted in 60 characters, its escapes included", () => {
+        const failures = validateJobInputs(win({ description: "\u202e".repeat(MB), timezone: "\u{e0041}".repeat(1000) }));
+        expect(failures.map((f) => f.property).sort()).toEqual(["description", "timezone", "timezone", "timezone"]);
+        expect(failures[0].reason).toMatch(/^applies only to scheduled jobs: an On-demand job starts when it is enabled \(got "(\\u\{e0041\}){6}…" \(2000 characters\)\)$/);
+        for (const f of failures) expect(f.reason.length).toBeLessThanOrEqual(200);
+    });
+
+    test("an unknown property named with bidi characters is named with them escaped", () => {
+        expect(validateJobInputs(win({ ["\u202eevil".repeat(100)]: 1 }))).toEqual([
+            { property: `${"\\u202eevil".repeat(6)}…(500 characters)`, reason: "is not a property of DeploymentJob" },
+        ]);
+    });
+
+    test("at most 20 failures are listed, then how many more there are", () => {
+        const unknown = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`unknown${i}`, i]));
+        const failures = validateJobInputs(win(unknown));
+        expect(failures).toHaveLength(21);
+        expect(failures.slice(0, 20).map((f) => f.property)).toEqual(Object.keys(unknown).slice(0, 20));
+        expect(failures[20]).toEqual({ property: "", reason: "…and 5 more failures" });
+    });
+
+    test("10,000 unknown properties give one failure naming the first", () => {
+        const unknown = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+        expect(validateJobInputs(win(unknown))).toEqual([
+            { property: "k0", reason: "is not a property of DeploymentJob, nor are the 9999 other unknown properties given" },
+        ]);
+    });
+
+    test("the invalid items of a long list are named one by one, the first 20 of them", () => {
+        const assetIds = [...uuids(100), ...Array.from({ length: 30 }, (_, i) => `host-${i}`)];
+        const failures = validateJobInputs(win({ assetIds }));
+        expect(failures.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => ({ property: `assetIds[${100 + i}]`, reason: `must be a UUID of 8-4-4-4-12 hex digits (got "host-${i}")` })));
+        expect(failures[20]).toEqual({ property: "", reason: "…and at least 1 more failure" });
+    });
+
+    test("an invalid item after 4,999 valid ones is named", () => {
+        expect(validateJobInputs(win({ assetIds: [...uuids(4999), "host-1"] }))).toEqual([
+            { property: "assetIds[4999]", reason: 'must be a UUID of 8-4-4-4-12 hex digits (got "host-1")' },
+        ]);
+    });
+
+    test("an invalid script among actions is named with its own rule", () => {
+        const actions = [{ scriptType: "sh", script: "true" }, { scriptType: "sh", script: "echo \u001b[2J" }];
+        expect(validateJobInputs(lin({ postDeployActions: actions }))).toEqual([
+            { property: "postDeployActions[1].script", reason: "must not contain control characters other than tab and line breaks, nor bidi controls (U+001B at index 5)" },
+        ]);
+    });
+
+    const INVISIBLE: [string, string][] = [
+        ["NUL", "\u0000"], ["BEL", "\u0007"], ["TAB", "\t"], ["LF", "\n"], ["ESC", "\u001b"], ["DEL", "\u007f"], ["PAD (C1)", "\u0080"], ["NEL (C1)", "\u0085"], ["CSI (C1)", "\u009b"],
+        ["the Arabic letter mark U+061C", "\u061c"], ["a zero-width space U+200B", "\u200b"], ["a left-to-right mark U+200E", "\u200e"], ["a right-to-left mark U+200F", "\u200f"],
+        ["a line separator U+2028", "\u2028"], ["a paragraph separator U+2029", "\u2029"], ["an LRE U+202A", "\u202a"], ["an RLE U+202B", "\u202b"], ["a PDF U+202C", "\u202c"],
+        ["an LRO U+202D", "\u202d"], ["an RLO U+202E", "\u202e"], ["a word joiner U+2060", "\u2060"], ["an LRI U+2066", "\u2066"], ["an RLI U+2067", "\u2067"],
+        ["an FSI U+2068", "\u2068"], ["a PDI U+2069", "\u2069"], ["a BOM U+FEFF", "\ufeff"], ["the tag U+E0001", "\u{e0001}"], ["the tag U+E0041", "\u{e0041}"], ["the cancel tag U+E007F", "\u{e007f}"],
+    ];
+    test.each(INVISIBLE)("a name with %s is refused, naming the character and where it is", (_, char) => {
+        const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+        expect(validateJobInputs(win({ name: `job${char}x` }))).toEqual([
+            { property: "name", reason: `must not contain control, invisible or bidi control characters (${code} at index 3)` },
+        ]);
+    });
+
+    test("a name keeps the joiners U+200C and U+200D that emoji and some scripts need", () => {
+        for (const name of ["👩\u200d💻 patching", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937 servers"]) {
+            expect(validateJobInputs(win({ name }))).toEqual([]);
+        }
+    });
+
+    const TEXT_FIELDS = [
+        "description", "preDeployment.userMessage", "preDeployment.description", "duringDeployment.userMessage", "postDeployment.rebootOption.description",
+        "postDeployment.rebootCountdown.userMessage", "postDeployment.onComplete.userMessage", "postDeployActions.0.description", "postDeployActions.0.script",
+    ];
+    const setText = (path: string, text: string) => {
+        const inputs = lin({ postDeployActions: [{ scriptType: "sh", script: "true" }] }) as Record<string, any>;
+        const keys = path.split(".");
+        let node = inputs;
+        for (const key of keys.slice(0, -1)) node = node[key] ??= {};
+        node[keys[keys.length - 1]] = text;
+        return inputs;
+    };
+    const TEXT_REFUSED: [string, string][] = [
+        ["NUL", "\u0000"], ["BEL", "\u0007"], ["a vertical tab", "\u000b"], ["ESC", "\u001b"], ["DEL", "\u007f"], ["NEL (C1)", "\u0085"],
+        ["an LRE U+202A", "\u202a"], ["an RLO U+202E", "\u202e"], ["an LRI U+2066", "\u2066"], ["a PDI U+2069", "\u2069"],
+    ];
+    test.each(TEXT_REFUSED)("a message with %s is refused, naming the character and where it is", (_, char) => {
+        const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+        expect(validateJobInputs(setText("preDeployment.userMessage", `Hi ${char}there`))).toEqual([
+            { property: "preDeployment.userMessage", reason: `must not contain control characters other than tab and line breaks, nor bidi controls (${code} at index 3)` },
+        ]);
+    });
+
+    test.each(TEXT_FIELDS)("%s refuses an ANSI escape", (path) => {
+        const property = path.replace(/\.(\d+)\./, "[$1].");
+        expect(validateJobInputs(setText(path, "ok\u001b[31m"))).toEqual([
+            { property, reason: "must not contain control characters other than tab and line breaks, nor bidi controls (U+001B at index 2)" },
+        ]);
+    });
+
+    test.each(TEXT_FIELDS)("%s keeps tabs and line breaks", (path) => {
+        expect(validateJobInputs(setText(path, "line one\r\n\tline two\nline three"))).toEqual([]);
+    });
+
+    test("the dynamic QQL refuses a bidi override", () => {
+        expect(validateJobInputs(win({ isDynamicPatchesQQL: true, dynamicPatchesQQL: "vendorSeverity:\u202eCritical" }))).toEqual([
+            { property: "dynamicPatchesQQL", reason: "must not contain control characters other than tab and line breaks, nor bidi controls (U+202E at index 15)" },
+        ]);
+    });
+
+    test("ids in upper case are accepted, as Qualys compares ids ignoring case", () => {
+        expect(validateJobInputs(win({ assetIds: [ID.toUpperCase()], adoptJobId: ID.toUpperCase() }))).toEqual([]);
+    });
 });
