@@ -134,6 +134,11 @@ test.each([
     expect(validateJobInputs(fromApiJob(seed(name)) as unknown as Record<string, unknown>)).toEqual([]);
 });
 
+test("a download spread of 30 with no unit is 30 minutes, the default unit, and accepted", () => {
+    const job = { name: "spread", platform: "Windows", assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"], downloadRandomizeTime: 30 };
+    expect(validateJobInputs(job)).toEqual([]);
+});
+
 test("accepts a monthly Patch Tuesday + 2 days job on asset tags with exclusions", () => {
     expect(validateJobInputs(win({
         assetIds: undefined, assetTagIds: ["236bdc33-a0c7-4baf-8ce3-fc89ad5302ce"], exclusionTagIds: ["6d1cd4b6-378d-4c95-ad47-f459882e7c35"],

@@ -1,0 +1,322 @@
+#!/usr/bin/env node
+// `npx qualys-pm-pulumi adopt`: writes a Pulumi program (and on request a `pulumi import` file) for
+// the deployment jobs a Qualys PM tenant already holds. Same settings as the provider (environment
+// variables; HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS as node and provider/proxy.ts read them),
+// same client, same retry table. The program goes to --out or standard output; progress, skipped
+// jobs, errors and the summary go to standard error.
+//
+// Exit status: 0 every job listed is in the program (but one deleted meanwhile, which is said); 3 the
+// program was written but some jobs were skipped (each named on standard error); 1 nothing was written (an error, said on standard error);
+// 2 the command line is wrong.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AdoptProgress, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
+import { PmClient, QualysApiError } from "./client";
+import { resolveSettings } from "./settings";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, skipped: 3 } as const;
+
+export interface CliIo {
+    stdout: { write(text: string): unknown };
+    stderr: { write(text: string): unknown; isTTY?: boolean };
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+}
+
+const USAGE = `Usage: qualys-pm-pulumi adopt [options]
+
+Writes a Pulumi TypeScript program with one DeploymentJob per deployment job the Qualys PM
+tenant holds, each adopting its job (adoptJobId): \`pulumi up\` then records them, writing nothing.
+
+Options:
+  --platform <Linux|Windows|all>  platforms to adopt; repeat or separate with commas (default: all)
+  --name <text>                   only jobs the PM API's name filter (name:"<text>") selects
+  --name-regex <regex>            only jobs whose name matches this JavaScript regular expression
+  --out <file>                    write the program to <file> (default: standard output)
+  --import-file <file>            also write a file for \`pulumi import --file <file>\` (needs @pulumi/pulumi)
+  --concurrency <n>               jobs read at once, 1 to 32 (default 8)
+  --quiet                         no progress lines (skipped jobs, errors and the summary still shown)
+  -h, --help                      this text
+  --version                       the package's version
+
+Settings, as the provider reads them: QUALYS_GATEWAY_URL, QUALYS_USERNAME, QUALYS_PASSWORD
+(required), QUALYS_REQUEST_TIMEOUT_MS, QUALYS_MAX_RETRIES, QUALYS_ADAPTIVE_PACING,
+QUALYS_MAX_RESPONSE_BYTES, QUALYS_INSECURE_ALLOW_HTTP_GATEWAY; HTTPS_PROXY, NO_PROXY and
+NODE_EXTRA_CA_CERTS for a proxy or a private CA.
+
+Exit status: 0 all jobs written; 3 written, but some jobs skipped (named on standard error);
+1 error, nothing written; 2 wrong command line.
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+    platforms: Platform[];
+    name?: string;
+    nameRegex?: RegExp;
+    out?: string;
+    importFile?: string;
+    concurrency: number;
+    quiet: boolean;
+}
+
+function parseArgs(args: string[]): Options {
+    const options: Options = { platforms: [], concurrency: 8, quiet: false };
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        const [flag, inlineValue] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const value = () => {
+            const v = inlineValue ?? args[++i];
+            if (v === undefined || (inlineValue === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--platform":
+                for (const word of value().split(",").map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+                    const chosen = word === "all" ? PLATFORMS : PLATFORMS.filter((p) => p.toLowerCase() === word);
+                    if (!chosen.length) throw new UsageError(`--platform takes Linux, Windows or all, not ${JSON.stringify(word)}`);
+                    for (const p of chosen) if (!options.platforms.includes(p)) options.platforms.push(p);
+                }
+                break;
+            case "--name":
+                options.name = value();
+                break;
+            case "--name-regex": {
+                const source = value();
+                try {
+                    options.nameRegex = new RegExp(source, "u");
+                } catch (error) {
+                    throw new UsageError(`--name-regex: ${(error as Error).message}`);
+                }
+                break;
+            }
+            case "--out":
+                options.out = value();
+                break;
+            case "--import-file":
+                options.importFile = value();
+                break;
+            case "--concurrency": {
+                const n = Number(value());
+                if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError("--concurrency takes a whole number from 1 to 32");
+                options.concurrency = n;
+                break;
+            }
+            case "--quiet":
+                options.quiet = true;
+                break;
+            default:
+                throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+        }
+    }
+    if (!options.platforms.length) options.platforms = [...PLATFORMS];
+    // Linux before Windows whatever the order given: the program's order does not depend on the command line.
+    options.platforms.sort((a, b) => PLATFORMS.indexOf(a) - PLATFORMS.indexOf(b));
+    return options;
+}
+
+/** The progress line: rewritten in place on a terminal, else a line per platform listed and per tenth read. */
+class Progress {
+    private lastTenth = -1;
+    private lastDrawn = 0;
+    constructor(private readonly io: CliIo, private readonly quiet: boolean) {}
+
+    on(event: AdoptProgress): void {
+        if (this.quiet) return;
+        if (event.phase === "listed") return this.line(`adopt: listed ${event.count} ${event.platform} job${event.count === 1 ? "" : "s"}`);
+        const text = `adopt: read ${event.done}/${event.total} jobs`;
+        if (this.io.stderr.isTTY) {
+            const now = Date.now();
+            if (event.done === event.total || now - this.lastDrawn > 100) {
+                this.lastDrawn = now;
+                this.io.stderr.write(`\r\x1b[K${text}${event.done === event.total ? "\n" : ""}`);
+            }
+            return;
+        }
+        const tenth = Math.floor((event.done * 10) / event.total);
+        if (tenth !== this.lastTenth) {
+            this.lastTenth = tenth;
+            this.line(text);
+        }
+    }
+
+    line(text: string): void {
+        if (!this.quiet) this.io.stderr.write(`${text}\n`);
+    }
+}
+
+/** Runs the command; resolves to its exit status. Nothing here calls process.exit. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+    const say = (text: string) => io.stderr.write(`${text}\n`);
+    if (argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+        io.stdout.write(USAGE);
+        return EXIT.ok;
+    }
+    if (argv[0] === "--version") {
+        io.stdout.write(`${require("../../package.json").version}\n`);
+        return EXIT.ok;
+    }
+    if (argv[0] !== "adopt") {
+        say(argv[0] === undefined ? "qualys-pm-pulumi: name a command: adopt" : `qualys-pm-pulumi: unknown command ${JSON.stringify(argv[0])}; the command is adopt`);
+        io.stderr.write(USAGE);
+        return EXIT.usage;
+    }
+    let options: Options;
+    try {
+        if (argv.slice(1).some((a) => a === "--help" || a === "-h")) {
+            io.stdout.write(USAGE);
+            return EXIT.ok;
+        }
+        options = parseArgs(argv.slice(1));
+    } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        say(`qualys-pm-pulumi adopt: ${error.message}`);
+        say("Run qualys-pm-pulumi adopt --help for the options.");
+        return EXIT.usage;
+    }
+
+    const started = Date.now();
+    const progress = new Progress(io, options.quiet);
+    let client: PmClient;
+    let gateway: string;
+    try {
+        const settings = resolveSettings(() => undefined, io.env);
+        client = new PmClient(settings);
+        gateway = new URL(settings.gatewayUrl).origin;
+    } catch (error) {
+        // The provider's message names the stack config key too; here only the environment counts.
+        say(`qualys-pm-pulumi adopt: ${(error as Error).message.replace(/set (qualys:\w+) \(pulumi config set(?: --secret)?\) or (QUALYS_\w+)/g, "set $2")}`);
+        return EXIT.failed;
+    }
+
+    try {
+        // Resolved before any request: a missing @pulumi/pulumi fails fast, not after reading a tenant.
+        const providerCode = options.importFile ? await serializedProviderCode() : undefined;
+        const result = await collectJobs(client, {
+            platforms: options.platforms,
+            name: options.name,
+            nameRegex: options.nameRegex,
+            concurrency: options.concurrency,
+            onProgress: (event) => progress.on(event),
+        });
+        for (const s of result.skipped) say(`adopt: skipped ${s.platform} job ${s.id} ${quoted(s.name)}: ${s.reason}`);
+        for (const v of result.vanished) say(`adopt: not adopted: ${v.platform} job ${v.id} ${quoted(v.name)} was ${v.reason}`);
+        const program = renderProgram(result, { gateway, platforms: options.platforms, name: options.name, nameRegex: options.nameRegex?.source });
+        const files: [string, string][] = [];
+        if (options.out) files.push([path.resolve(io.cwd, options.out), program]);
+        if (options.importFile) files.push([path.resolve(io.cwd, options.importFile), renderImportFile(result.jobs, providerCode!)]);
+        writeAll(files);
+        if (!options.out) io.stdout.write(program);
+        const written = [options.out ?? "standard output", ...(options.importFile ? [`import file ${options.importFile}`] : [])];
+        const listed = Object.values(result.listed).reduce((a, b) => a + (b ?? 0), 0);
+        const perPlatform = options.platforms.map((p) => `${p} ${result.listed[p] ?? 0}`).join(", ");
+        const keeping = result.jobs.filter((j) => j.kept.length).length;
+        const clearing = result.jobs.filter((j) => j.cleared.length).length;
+        progress.line(`adopt: wrote ${result.jobs.length} job${result.jobs.length === 1 ? "" : "s"} to ${written.join(" and ")}`);
+        say(
+            `adopt: ${result.jobs.length} of ${listed} jobs listed (${perPlatform}) written` +
+                (keeping ? `; ${keeping} keep parts the program does not manage (see their comments)` : "") +
+                (clearing ? `; ${clearing} hold values the next update clears (see their comments)` : "") +
+                (result.skipped.length ? `; ${result.skipped.length} skipped (named above)` : "") +
+                (result.vanished.length ? `; ${result.vanished.length} deleted meanwhile` : "") +
+                `; ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+        return result.skipped.length ? EXIT.skipped : EXIT.ok;
+    } catch (error) {
+        say(`qualys-pm-pulumi adopt: nothing written: ${(error as Error).message}`);
+        const advice = adviceFor(error, options.concurrency);
+        if (advice) say(advice);
+        return EXIT.failed;
+    }
+}
+
+function quoted(name: string): string {
+    return JSON.stringify(name.length > 80 ? `${name.slice(0, 79)}…` : name).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
+}
+
+/** What to do, for the failures a user meets first. The client's message already says what failed. */
+function adviceFor(error: unknown, concurrency: number): string | undefined {
+    if (!(error instanceof QualysApiError)) return undefined;
+    if (error.status === 401 && error.path === "/auth") return "Bad credentials, or the gateway of another Qualys platform: check QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_GATEWAY_URL.";
+    if (error.status === 401 || error.status === 403) return "The Qualys user needs the PM.API.ACCESS permission.";
+    if (error.status === 429) return `Rate limited by Qualys (already waited and retried): try again later, or with a lower --concurrency (now ${concurrency}).`;
+    if (error.status === undefined) return "No answer: check QUALYS_GATEWAY_URL (the API gateway of your platform), HTTPS_PROXY / NO_PROXY, and NODE_EXTRA_CA_CERTS for a private CA.";
+    if (error.status >= 300 && error.status < 400) return "Check QUALYS_GATEWAY_URL: it must be the API gateway of your platform, such as https://gateway.qg2.apps.qualys.com.";
+    if (error.status === 404 && error.detail.errorCode === undefined) return "Not the PM API's answer: check QUALYS_GATEWAY_URL (the API gateway, not the Qualys UI's address).";
+    return undefined;
+}
+
+/**
+ * Writes each file through a temporary file beside it, renamed only once all are written: a failed
+ * or interrupted run leaves no half program, and no import file without its program.
+ */
+function writeAll(files: [string, string][]): void {
+    const temps: [string, string][] = [];
+    try {
+        for (const [file, text] of files) {
+            const temp = `${file}.${process.pid}.tmp`;
+            temps.push([temp, file]);
+            fs.writeFileSync(temp, text);
+        }
+    } catch (error) {
+        for (const [temp] of temps) fs.rmSync(temp, { force: true });
+        throw error;
+    }
+    for (const [temp, file] of temps) fs.renameSync(temp, file);
+}
+
+/**
+ * The `__provider` text that a DeploymentJob carries in the state: the dynamic provider cannot run
+ * a resource without it, so an import file must hold it. Taken as Pulumi makes it, by declaring one
+ * DeploymentJob under @pulumi/pulumi's mocks (no engine, no request), with the @pulumi/pulumi the
+ * user's program resolves (a peer dependency of this package).
+ */
+export async function serializedProviderCode(): Promise<string> {
+    let pulumi: typeof import("@pulumi/pulumi");
+    try {
+        pulumi = require("@pulumi/pulumi");
+    } catch {
+        throw new Error("--import-file needs @pulumi/pulumi (a peer dependency of qualys-pm-pulumi): run the command in your Pulumi project, after npm install");
+    }
+    const code = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("--import-file: @pulumi/pulumi did not serialize the provider within 30 s")), 30_000);
+        timer.unref();
+        pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    if (typeof args.inputs.__provider === "string") {
+                        clearTimeout(timer);
+                        resolve(args.inputs.__provider);
+                    }
+                    return { id: "adopt-probe", state: args.inputs };
+                },
+                call: () => ({}),
+            },
+            "qualys-pm-pulumi-adopt",
+            "adopt",
+            true,
+        );
+    });
+    const { DeploymentJob } = require("./resource") as typeof import("./resource");
+    new DeploymentJob("adopt-probe", { name: "adopt probe", platform: "Linux", assetIds: ["00000000-0000-4000-8000-000000000000"] });
+    return code;
+}
+
+function processIo(): CliIo {
+    return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Exits once standard output and error have taken everything written (a pipe takes it asynchronously). */
+function exitAfterFlush(status: number): void {
+    let pending = 2;
+    const done = () => --pending === 0 && process.exit(status);
+    process.stdout.write("", done);
+    process.stderr.write("", done);
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(exitAfterFlush, (error) => {
+        process.stderr.write(`qualys-pm-pulumi: ${(error as Error)?.stack ?? error}\n`);
+        exitAfterFlush(EXIT.failed);
+    });
+}
