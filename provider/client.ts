@@ -11,7 +11,7 @@ import type { ApiJob } from "./payload";
 import { proxyAgents } from "./proxy";
 import { decideRetry, isRefused } from "./retry";
 import { Scrubber } from "./scrub";
-import { AdaptivePacer, Clock, systemClock } from "./throttle";
+import { AdaptivePacer, Clock, Pacer, systemClock, UNPACED } from "./throttle";
 import type { CancelableRequest, Got, GotReturn, Options, Progress, RequestError } from "got" with { "resolution-mode": "import" };
 
 type GotModule = typeof import("got", { with: { "resolution-mode": "import" } });
@@ -66,8 +66,6 @@ interface CallContext {
 
 /** One pacer per gateway for the whole process: every resource's calls share the tenant's rate. */
 const pacers = new Map<string, AdaptivePacer>();
-/** With adaptivePacing off: a pacer that is never told of a refusal, so never paces. */
-const UNPACED = { slot: async () => undefined, onAccepted: () => undefined, onRefused: () => undefined } as unknown as AdaptivePacer;
 
 /** A failed call to the PM API. Carries no request options, headers or body: nothing secret. */
 export class QualysApiError extends Error {
@@ -195,10 +193,10 @@ export class PmClient {
     private readonly origin: string;
 
     private readonly clock: Clock;
-    private readonly pacer: AdaptivePacer;
+    private readonly pacer: Pacer;
 
     /** `clock` and `pacer` are injected by tests; by default real time and the process's pacer for this gateway. */
-    constructor(settings: ClientSettings, deps: { clock?: Clock; pacer?: AdaptivePacer } = {}) {
+    constructor(settings: ClientSettings, deps: { clock?: Clock; pacer?: Pacer } = {}) {
         this.settings = {
             requestTimeoutMs: 30_000,
             maxRetries: 5,

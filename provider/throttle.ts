@@ -31,7 +31,17 @@ export interface PacerTuning {
 
 export const DEFAULT_TUNING: PacerTuning = { decrease: 0.8, increasePerSecond: 0.5, nearCeiling: 0.9, creepPerSecond: 0.05, minRate: 0.5, windowMs: 1000 };
 
-export class AdaptivePacer {
+/** What the client asks of a pacer: a slot before each request, and how the gateway answered. */
+export interface Pacer {
+    slot(): Promise<void>;
+    onAccepted(): void;
+    onRefused(): void;
+}
+
+/** No pacing at all (the adaptivePacing setting off). */
+export const UNPACED: Pacer = { slot: async () => undefined, onAccepted: () => undefined, onRefused: () => undefined };
+
+export class AdaptivePacer implements Pacer {
     /** Requests per second; Infinity until the first refusal. */
     private rate = Number.POSITIVE_INFINITY;
     private nextSlot = 0;

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { PmEmulator, RequestRecord, startEmulator } from "../emulator/server";
-import { EngineStack, findPulumiCli } from "../e2e/cli";
+import { EngineStack, engineStack, findPulumiCli } from "../e2e/cli";
 import { keepOutput } from "../helpers/secrets";
 import { CliRun, compiled, projectDir, qualysEnv, spawnAdopt, stubLanguageHost } from "./helpers";
 import { mixedJob, seed, SeededJob, unadoptableJobs, unmanagedJobs } from "./tenant";
@@ -30,56 +30,18 @@ function writes(requests: RequestRecord[]): string[] {
 }
 
 /**
- * A stack whose inline program is the generated program, compiled as a user's project would. As
- * test/e2e/cli.ts engineStack sets one up (file backend, passphrase, no update check), but with its
- * work dir in the project folder `adopt` wrote to, outside the repo's shared .test-output.
+ * A stack whose inline program is the generated program, compiled as a user's project would, with
+ * its work dir in the project folder `adopt` wrote to, outside the repo's shared .test-output.
  */
 async function stackFor(name: string): Promise<EngineStack> {
     const run = compiled(program);
     const workDir = path.join(dir, name);
-    const home = path.join(dir, `${name}-pulumi`);
     fs.mkdirSync(workDir);
-    fs.mkdirSync(path.join(home, "state"), { recursive: true });
-    const envVars = {
-        PULUMI_BACKEND_URL: `file://${path.join(home, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-        PULUMI_HOME: path.join(home, "home"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-        PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
-    };
-    const pulumiCommand = await automation.PulumiCommand.get({ root: path.dirname(binDir!), skipVersionCheck: true });
-    const projectName = "qualys-pm-adopted";
-    const stack = await automation.LocalWorkspace.createOrSelectStack(
-        { projectName, stackName: "test", program: async () => void run(require) },
-        { workDir, envVars, pulumiCommand, projectSettings: { name: projectName, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
-    );
-    await stack.setAllConfig({
+    const env = await engineStack(binDir!, name, async () => void run(require), {
         "qualys:gatewayUrl": { value: emulator.url },
         "qualys:username": { value: "demo-user" },
         "qualys:password": { value: "demo-password", secret: true },
-    });
-    const output: string[] = [];
-    const env: EngineStack = {
-        stack,
-        workDir,
-        stateDir: path.join(home, "state"),
-        output,
-        async run(op) {
-            try {
-                const result = await op;
-                output.push(result.stdout, result.stderr);
-                return result;
-            } catch (error) {
-                output.push(String((error as Error).message));
-                throw error;
-            }
-        },
-        async cleanup() {
-            fs.rmSync(home, { recursive: true, force: true });
-        },
-    };
+    }, "qualys-pm-adopted", workDir);
     stacks.push(env);
     return env;
 }

@@ -40,9 +40,11 @@ export async function engineStack(
     program: automation.PulumiFn,
     config: Record<string, { value: string; secret?: boolean }>,
     projectName = "qualys-pm-e2e",
+    /** Where the program's project lives; by default in the repo's .test-output, so the provider process finds this package by name. */
+    workDirIn?: string,
 ): Promise<EngineStack> {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), `qualys-e2e-${name}-`));
-    const workDir = path.join(ROOT, ".test-output", "e2e", `${name}-${path.basename(base)}`);
+    const workDir = workDirIn ?? path.join(ROOT, ".test-output", "e2e", `${name}-${path.basename(base)}`);
     fs.mkdirSync(workDir, { recursive: true });
     fs.mkdirSync(path.join(base, "state"));
     const envVars = {
