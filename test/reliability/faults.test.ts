@@ -206,11 +206,10 @@ test.each([
     ["a failed entry", 200, "failed"],
 ])("an enable answered with %s leaves the job recorded as Disabled, and the next up enables it once", async (kind, status, body) => {
     engine = await freshEngine();
-    const answer = body === "failed" ? { body: [] as unknown[] } : body === undefined ? {} : { body };
-    emulator.onNth("status", 1, () => {
-        if (body === "failed") answer.body = [{ id: emulator.jobs()[0].id, status: "failed", message: "not now" }];
-    });
-    emulator.failNext("status", 1, status, answer);
+    // A failed entry names the job, whose id is known only once it was created: the fault is set as the enable arrives.
+    emulator.onNth("status", 1, () =>
+        emulator.failNext("status", 1, status, body === "failed" ? { body: [{ id: emulator.jobs()[0].id, status: "failed", message: "not now" }] } : body === undefined ? {} : { body }),
+    );
     const outcome = await run(`enable answered ${kind}`, "up", () => engine.up(enabledLinux()));
     expect(outcome).toMatch(/^failed: job [-0-9a-f]+ was created but enabling it failed: Qualys PM API did not confirm POST \/pm\/v1\/deploymentjobs\/update\/status\/Enabled/);
     expect(engine.readState().enabled.outputs.status).toBe("Disabled");
