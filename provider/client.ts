@@ -6,9 +6,8 @@
 // When a call is tried again is retry.ts's table; how fast calls leave is throttle.ts's pacer, one
 // per gateway for the whole process. A create POST and an enable are never repeated blindly: after
 // an uncertain answer the job is looked up (create) or read (enable) first (design.md fact 6).
-import { isIP } from "node:net";
 import type { ApiJob } from "./payload";
-import { proxyAgents } from "./proxy";
+import { isLoopback, proxyAgents } from "./proxy";
 import { decideRetry, isRefused } from "./retry";
 import { Scrubber } from "./scrub";
 import { AdaptivePacer, Clock, Pacer, systemClock, UNPACED } from "./throttle";
@@ -150,13 +149,6 @@ function checkedGateway(gatewayUrl: string, insecureAllowHttp: boolean): URL {
 }
 
 /** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
-function isLoopback(hostname: string): boolean {
-    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-    if (host === "localhost") return true;
-    if (isIP(host) === 4) return host.startsWith("127.");
-    return isIP(host) === 6 && host === "::1";
-}
-
 /** Where a redirect pointed: scheme, host, port and path; no userinfo, query or fragment. */
 function redirectTarget(location: string | undefined, from: string): string {
     if (!location) return "nowhere (no Location header)";

@@ -38,6 +38,9 @@ function sameJob(body: ApiJob): (job: ApiJob) => boolean {
     return (job) => !ledger.holds(job.id) && job.status === "Disabled" && differences(body, job).length === 0;
 }
 
+/** Jobs of one name read at most when looking for one left by an interrupted run. */
+const MAX_SAME_NAME = 10;
+
 /**
  * A job of this name that an interrupted run left behind (or that someone made), or undefined when
  * there is none. Taken only when it is exactly what the program declares; otherwise the create
@@ -46,6 +49,9 @@ function sameJob(body: ApiJob): (job: ApiJob) => boolean {
 async function leftBehind(api: PmClient, body: ApiJob, wanted: string): Promise<ApiJob | undefined> {
     const found = await ledger.unheldNamed(api, body.platform, body.name);
     if (!found.length) return undefined;
+    if (found.length > MAX_SAME_NAME) {
+        throw new Error(`Qualys holds ${found.length} ${body.platform} jobs named "${body.name}" that no resource of this stack holds; nothing was created. Give this resource a job name of its own`);
+    }
     const read = [];
     for (const { id } of found) read.push(await api.getJob(id));
     // Held since it was listed (another create of this run took it while this one read): not a candidate.
@@ -53,7 +59,7 @@ async function leftBehind(api: PmClient, body: ApiJob, wanted: string): Promise<
     if (!jobs.length) return undefined;
     const [job] = jobs;
     if (jobs.length === 1 && differences(body, job).length === 0 && (wanted === "Enabled" || !isEnabled(job))) {
-        ledger.hold(job.id);
+        ledger.recordCreated(job.id);
         return job;
     }
     const described = jobs.map((j) => {
@@ -76,6 +82,17 @@ class JobInitError extends Error {
         super(message);
         this.reasons = [message];
     }
+}
+
+/** POSTs the job; an answer naming another job, or one a resource of this run holds, is refused before anything is enabled. */
+async function created(api: PmClient, body: ApiJob): Promise<ApiJob> {
+    const job = await api.createJob(body, sameJob(body));
+    if (ledger.holds(job.id) || job.name !== body.name || job.platform !== body.platform) {
+        throw new Error(`Qualys answered the create of "${body.name}" with job ${job.id} ("${String(job.name).slice(0, 80)}", ${String(job.platform).slice(0, 20)}), ` +
+            "which is not the job sent or is held by another resource of this stack; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
+    }
+    ledger.recordCreated(job.id);
+    return job;
 }
 
 /** Adopts an existing job that already matches the inputs; nothing is written to Qualys. */
@@ -121,8 +138,7 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         // Created disabled, then enabled: the id exists before anything can run (CrowdStrike's Create does the same).
         const body = toRequest({ ...inputs, status: "Disabled" });
         const wanted = inputs.status ?? "Disabled";
-        const job = (await leftBehind(api, body, wanted)) ?? (await api.createJob(body, sameJob(body)));
-        ledger.hold(job.id);
+        const job = (await leftBehind(api, body, wanted)) ?? (await created(api, body));
         if (wanted !== "Enabled" || isEnabled(job)) return { id: job.id, outs: outputsOf(inputs, job) };
         try {
             await api.setJobStatus(job.id, "Enabled");
@@ -167,8 +183,10 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
             // A new status goes through the status endpoint below, the one way documented to change it.
             job = await api.updateJob(id, mergeIntoServerJob(current, toRequest({ ...news, status })));
         }
+        // The status changes only when the program's does: an edit of other inputs never enables (or
+        // disables) a job that someone switched in Qualys since the last refresh; the refresh shows it.
         const wanted = news.status ?? "Disabled";
-        if (wanted !== status) {
+        if (wanted !== (before.status ?? "Disabled") && wanted !== status) {
             await api.setJobStatus(id, wanted);
             job = { ...job, status: wanted };
         }
@@ -178,7 +196,9 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     },
 
     async delete(id) {
-        ledger.hold(checkedJobId(id, "delete"));
+        // The job passed to a resource created in this run (a rename): it stays in Qualys.
+        if (ledger.wasCreatedHere(checkedJobId(id, "delete"))) return;
+        ledger.hold(id);
         await getClient().deleteJob(id);
     },
 };

@@ -9,6 +9,8 @@ import type { ApiJob } from "./payload";
 /** The jobs this provider process has seen held by a resource, and the tenant's job index. */
 export class JobLedger {
     private readonly held = new Set<string>();
+    /** Jobs a create of this run recorded (made, or found from an interrupted run). */
+    private readonly created = new Set<string>();
     private readonly index = new Map<string, Promise<ApiJob[]>>();
 
     /** A resource holds `id` (seen in diff, read, update, delete, or created and recorded). */
@@ -18,6 +20,21 @@ export class JobLedger {
 
     holds(id: string): boolean {
         return this.held.has(id.toLowerCase());
+    }
+
+    /** A create of this run recorded `id`. */
+    recordCreated(id: string): void {
+        this.hold(id);
+        this.created.add(id.toLowerCase());
+    }
+
+    /**
+     * Whether a create of this run recorded `id`. Then the delete of another resource holding it
+     * (a resource renamed without an alias: the engine creates the new one before it deletes the
+     * old) must not delete it: the job has passed to the new resource.
+     */
+    wasCreatedHere(id: string): boolean {
+        return this.created.has(id.toLowerCase());
     }
 
     /**

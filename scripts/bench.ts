@@ -157,7 +157,7 @@ async function measure(n: number): Promise<Row> {
     const captured = await captureInputs(declared);
 
     // Floor of the no-op preview: the trivial provider, same server, same state shape.
-    const floor = new Engine({ stateFile: path.join(dir, "floor.json"), config, parallel: PARALLEL });
+    const floor = new Engine({ stateFile: path.join(dir, "floor.json"), config, parallel: PARALLEL, oneProcess: true });
     await floor.start();
     const trivial = await captureTrivial(n);
     await floor.up(declared, trivial);
@@ -165,7 +165,7 @@ async function measure(n: number): Promise<Row> {
     const floorPeak = peakRssMb(floor.pid);
     await floor.stop();
 
-    const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: PARALLEL });
+    const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: PARALLEL, oneProcess: true });
     await engine.start();
     emulator.options.latencyMs = LATENCY_MS;
     const count = () => emulator.requests.length;
@@ -194,7 +194,7 @@ async function measure(n: number): Promise<Row> {
 
     const { got } = await import("got");
     const token = await got.post(`${emulator.url}/auth`, { form: { username: "demo-user", password: "demo-password", token: "true" } }).text();
-    const bare = new Engine({ stateFile: path.join(dir, "bare.json"), config, parallel: PARALLEL });
+    const bare = new Engine({ stateFile: path.join(dir, "bare.json"), config, parallel: PARALLEL, oneProcess: true });
     await bare.start();
     const bareInputs = await captureTrivial(n, { url: emulator.url, token });
     await bare.up(declared, bareInputs);

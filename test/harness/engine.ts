@@ -98,6 +98,8 @@ export interface EngineOptions {
     env?: NodeJS.ProcessEnv;
     /** Where the provider process runs (its `require("qualys-pm-pulumi/provider")` resolves from here). Default: the repo. */
     cwd?: string;
+    /** Keep one provider process for every operation (the engine starts one per operation). */
+    oneProcess?: boolean;
 }
 
 export class Engine {
@@ -138,6 +140,20 @@ export class Engine {
         this.client?.close();
         this.process?.kill();
     }
+
+    /**
+     * The engine starts a provider process for each operation (and the dynamic-provider server
+     * configures a provider once per process), so each operation after the first gets a new one:
+     * what the provider knows of one run (the jobs its resources hold, its JWT) never leaks into the
+     * next. `oneProcess` keeps one process throughout, for the benchmark's memory figures.
+     */
+    private async newRun(): Promise<void> {
+        if (this.runs++ === 0 || this.options.oneProcess) return;
+        await this.stop();
+        await this.start();
+    }
+
+    private runs = 0;
 
     /** Configure as the engine does: the stack's config as args, secrets wrapped, and as variables. */
     private async configure(): Promise<void> {
@@ -244,6 +260,7 @@ export class Engine {
 
     /** Check and Diff every declared job; no Create, Update or Delete. Throws CheckError on failures. */
     async preview(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+        await this.newRun();
         const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
         const steps = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
@@ -277,6 +294,7 @@ export class Engine {
 
     /** Preview, then apply: Create, Update, Replace (create before delete), Delete of removed jobs. */
     async up(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+        await this.newRun();
         const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
         const planned = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
@@ -318,6 +336,7 @@ export class Engine {
 
     /** Read every job; record new outputs and inputs; drop jobs that are gone. Returns the jobs whose inputs changed. */
     async refresh(): Promise<string[]> {
+        await this.newRun();
         const state = this.readState();
         const drifted: string[] = [];
         await this.pool(Object.keys(state), async (name) => {
@@ -337,6 +356,7 @@ export class Engine {
     }
 
     async destroy(): Promise<void> {
+        await this.newRun();
         const state = this.readState();
         await this.pool(Object.keys(state), async (name) => {
             await this.delete(name, state[name].id, state[name].outputs);

@@ -295,3 +295,42 @@ test("a create whose POST was answered 503 and whose lookup failed says the job 
     const error = await run("create answered 503, lookup failed", "up", () => engine.up(program(1)));
     expect(error).toMatch(/may have been created; looking for it failed/);
 });
+
+// ---- found by an attack from outside ---------------------------------------------------------
+
+test("a resource renamed without an alias keeps its job: the new name records it, and the old name's delete leaves it in Qualys", async () => {
+    engine = await freshEngine();
+    const weekly = linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
+    await engine.up([{ name: "old-name", args: weekly }]);
+    const [job] = emulator.jobs();
+    const mark = emulator.requests.length;
+    expect(await run("resource renamed without an alias", "up", () => engine.up([{ name: "new-name", args: weekly }]))).toBe("succeeded");
+    expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
+    expect(engine.readState()["new-name"].id).toBe(job.id);
+    expect(emulator.requests.slice(mark).filter((r) => ["create", "delete", "status", "update"].includes(r.route))).toEqual([]);
+});
+
+test("an edit of another input keeps the status someone set in Qualys since the last refresh: no enable, no disable", async () => {
+    engine = await freshEngine();
+    const weekly = (description: string): Declared[] => [{ name: "weekly", args: linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"], description }) }];
+    await engine.up(weekly("first"));
+    const [job] = emulator.jobs();
+    // An operator stops the patching in the Qualys UI.
+    emulator.editJob(job.id, (j) => (j.status = "Disabled"));
+    expect(await run("job disabled in Qualys, then another input edited", "up", () => engine.up(weekly("second")))).toBe("succeeded");
+    expect(emulator.state.jobs.get(job.id)).toMatchObject({ status: "Disabled", description: "second" });
+    expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
+    expect(emulator.requests.filter((r) => r.route === "status")).toHaveLength(1);
+});
+
+test("a create answered with another resource's job is refused before anything is enabled or recorded", async () => {
+    engine = await freshEngine();
+    await engine.up([{ name: "a", args: linuxMakeCache({ name: "job a" }) }]);
+    const [a] = emulator.jobs();
+    emulator.failNext("create", 1, 201, { body: { id: a.id, name: "job a", platform: "Linux" } });
+    const declared: Declared[] = [{ name: "a", args: linuxMakeCache({ name: "job a" }) }, { name: "b", args: linuxMakeCache({ name: "job b", status: "Enabled" }) }];
+    const outcome = await run("create answered with another resource's job", "up", () => engine.up(declared));
+    expect(outcome).toContain(`Qualys answered the create of "job b" with job ${a.id}`);
+    expect(emulator.enablesApplied()).toEqual({});
+    expect(engine.readState().b).toBeUndefined();
+});

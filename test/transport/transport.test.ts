@@ -9,13 +9,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { PmClient } from "../../provider/client";
+import { proxyFor } from "../../provider/proxy";
 import { startEmulator } from "../emulator/server";
 import { repoRoot } from "../helpers/root";
+
+/** A gateway name the test proxy sends to this machine: a loopback gateway is never proxied. */
+const GATEWAY_HOST = "pm-gateway.test";
+/** Where the test proxy connects for a host: *.test is this machine; nothing leaves loopback. */
+const upstreamHost = (host: string) => (host.endsWith(".test") ? "127.0.0.1" : host);
+const viaName = (url: string) => url.replace("127.0.0.1", GATEWAY_HOST);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-tls-"));
 const cert = path.join(dir, "cert.pem");
 const key = path.join(dir, "key.pem");
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", `subjectAltName=IP:127.0.0.1,DNS:${GATEWAY_HOST}`], { stdio: "ignore" });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A forward proxy on loopback: absolute-URI requests for http targets, CONNECT tunnels for https. */
@@ -24,7 +31,7 @@ async function startProxy() {
     const server = http.createServer((req, res) => {
         seen.push(`${req.method} ${req.url}`);
         const target = new URL(req.url!);
-        const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (answer) => {
+        const upstream = http.request({ host: upstreamHost(target.hostname), port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (answer) => {
             res.writeHead(answer.statusCode!, answer.headers);
             answer.pipe(res);
         });
@@ -33,7 +40,7 @@ async function startProxy() {
     server.on("connect", (req, socket: net.Socket, head) => {
         seen.push(`CONNECT ${req.url}`);
         const [host, port] = req.url!.split(":");
-        const upstream = net.connect(Number(port), host, () => {
+        const upstream = net.connect(Number(port), upstreamHost(host), () => {
             socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
             upstream.write(head);
             upstream.pipe(socket);
@@ -77,8 +84,10 @@ describe("proxies", () => {
         try {
             process.env.HTTP_PROXY = proxy.url;
             delete process.env.NO_PROXY;
-            expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
-            expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${new URL(emulator.url).port}`]);
+            // Not loopback, so plain http needs the setting that says it is insecure.
+            const client = new PmClient({ gatewayUrl: viaName(emulator.url), username: "demo-user", password: "demo-password", insecureAllowHttpGateway: true });
+            expect(await client.getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
+            expect(proxy.seen).toEqual([`CONNECT ${GATEWAY_HOST}:${new URL(emulator.url).port}`]);
             expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
         } finally {
             process.env = saved;
@@ -86,12 +95,12 @@ describe("proxies", () => {
         }
     });
 
-    test("NO_PROXY lets a listed host be reached directly", async () => {
+    test("a loopback gateway is never proxied: its plain http never passes through a proxy, password and all", async () => {
         const [emulator, proxy] = await Promise.all([startEmulator(), startProxy()]);
         const saved = { ...process.env };
         try {
             process.env.HTTP_PROXY = proxy.url;
-            process.env.NO_PROXY = "localhost,127.0.0.1";
+            delete process.env.NO_PROXY;
             expect(await new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" }).getJob("00000000-0000-0000-0000-000000000000")).toBeUndefined();
             expect(proxy.seen).toEqual([]);
             expect(emulator.counts()).toMatchObject({ auth: 1, get: 1 });
@@ -101,13 +110,25 @@ describe("proxies", () => {
         }
     });
 
+    test.each([
+        ["other.example", "http://proxy.corp:3128"],
+        [".qualys.com", undefined],
+        ["qualys.com", undefined],
+        ["*", undefined],
+        ["gateway.qg2.apps.qualys.com:8443", "http://proxy.corp:3128"],
+        ["gateway.qg2.apps.qualys.com:443", undefined],
+    ])("NO_PROXY=%s gives the proxy %s for https://gateway.qg2.apps.qualys.com", (noProxy, expected) => {
+        const env = { HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: noProxy };
+        expect(proxyFor("https://gateway.qg2.apps.qualys.com", env)).toBe(expected);
+    });
+
     test("HTTPS_PROXY tunnels to an https gateway with CONNECT, TLS still verified end to end", async () => {
         const [emulator, proxy] = await Promise.all([startEmulator({ tls: { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") } }), startProxy()]);
         try {
             const port = new URL(emulator.url).port;
-            expect(await clientProcess(emulator.url, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert })).toBe("reached Qualys: job not found");
-            expect(proxy.seen[0]).toBe(`CONNECT 127.0.0.1:${port}`);
-            expect(await clientProcess(emulator.url, { HTTPS_PROXY: proxy.url })).toMatch(/self-signed certificate$/);
+            expect(await clientProcess(viaName(emulator.url), { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert })).toBe("reached Qualys: job not found");
+            expect(proxy.seen[0]).toBe(`CONNECT ${GATEWAY_HOST}:${port}`);
+            expect(await clientProcess(viaName(emulator.url), { HTTPS_PROXY: proxy.url })).toMatch(/self-signed certificate$/);
         } finally {
             await Promise.all([emulator.close(), proxy.close()]);
         }
