@@ -134,6 +134,11 @@ test.each([
     expect(validateJobInputs(fromApiJob(seed(name)) as unknown as Record<string, unknown>)).toEqual([]);
 });
 
+test.each(["Job ", " Job", "\u00a0Job", "Job\u3000"])("a name with white space at an end (%j) is refused: Qualys may trim it, and recovery matches names exactly", (name) => {
+    const job = { name, platform: "Windows", assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] };
+    expect(validateJobInputs(job)).toEqual([{ property: "name", reason: expect.stringMatching(/^must not start or end with white space/) }]);
+});
+
 test("a download spread of 30 with no unit is 30 minutes, the default unit, and accepted", () => {
     const job = { name: "spread", platform: "Windows", assetIds: ["ffb6aa16-f342-4f94-99c1-3ae941ce6357"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"], downloadRandomizeTime: 30 };
     expect(validateJobInputs(job)).toEqual([]);
