@@ -8,7 +8,7 @@ import { diffJob, isRunOnce, lockedRunOnceChanges, pickInputs } from "./diff";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, normalizeInputs, serverFacts, ServerFacts, toRequest } from "./payload";
 import { JobLedger } from "./recovery";
 import { resolveSettings } from "./settings";
-import { validateJobInputs } from "./validate";
+import { UNKNOWN, validateJobInputs } from "./validate";
 
 /** What the engine records: the canonical inputs and what the server owns. */
 export type DeploymentJobOutputs = DeploymentJobInputs & ServerFacts;
@@ -119,7 +119,8 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     async check(olds, news) {
         // Everything the program passed is validated, so a misspelt property is an error, not ignored.
         const { __provider: _code, __declaredTwice: declaredTwice, ...inputs } = news as unknown as Record<string, unknown>;
-        const twice = declaredTwice ? [{ property: "name", reason: String(declaredTwice) }] : [];
+        // Unknown at preview when the name comes from another resource's output: checked at up.
+        const twice = declaredTwice && declaredTwice !== UNKNOWN ? [{ property: "name", reason: String(declaredTwice) }] : [];
         const invalid = [...twice, ...validateJobInputs(inputs)];
         // The run-once lock compares normalised inputs: only worth it (and bounded) for valid ones.
         const failures = invalid.length ? invalid : lockedRunOnceChanges(olds, inputs);

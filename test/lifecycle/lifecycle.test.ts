@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PmEmulator, startEmulator } from "../emulator/server";
-import { CheckError, Declared, Engine } from "../harness/engine";
+import { captureInputs, CheckError, Declared, Engine } from "../harness/engine";
+import { UNKNOWN } from "../../provider/validate";
 import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { DeploymentJobInputs, toRequest } from "../../provider/payload";
@@ -287,4 +288,12 @@ test("an edit of an On-demand job someone enabled in Qualys since the last refre
     const error = await engine.up(changed).catch((e) => e);
     expect(error.message).toContain(`job ${linux.id} was enabled in Qualys since the last refresh, and Qualys locks an enabled On-demand job: cannot change description`);
     expect(requestsSince(mark).filter((r) => !r.endsWith("auth"))).toEqual(["GET get"]);
+});
+
+test("a job name not known until apply is not taken for a second declaration at preview", async () => {
+    const captured = await captureInputs(program());
+    const news = { ...captured.get("windows-reattempts")!, __declaredTwice: UNKNOWN };
+    expect((await engine.check("windows-reattempts", {}, news)).failures).toEqual([]);
+    const twice = { ...captured.get("windows-reattempts")!, __declaredTwice: 'DeploymentJob "b" and DeploymentJob "a" both declare the Qualys job "x" on Windows' };
+    expect((await engine.check("windows-reattempts", {}, twice)).failures).toEqual([{ property: "name", reason: twice.__declaredTwice }]);
 });
