@@ -593,7 +593,7 @@ export class PmClient {
             const attempts = response.retryCount + 1;
             if (response.statusCode >= 300 && response.statusCode < 400) {
                 // Not retried: the same request would be redirected again.
-                const target = this.scrubber.bounded(redirectTarget(response.headers.location, response.url), MAX_MESSAGE);
+                const target = this.bounded(redirectTarget(response.headers.location, response.url));
                 const message = `the gateway redirected to ${target}; redirects are not followed, so that credentials go nowhere but the configured gateway`;
                 throw new QualysApiError(method, path, response.statusCode, message, attempts, GATEWAY_ADVICE, { sent: true });
             }
@@ -618,13 +618,12 @@ export class PmClient {
         }
     }
 
-    /** The API's message in an answer's body, scrubbed whole and then cut short. */
-    /** The server's text, scrubbed and then cut, for a message. */
+    /** The server's text, scrubbed whole and then cut short, for a message (provider/scrub.ts). */
     private readonly bounded = (text: string): string => this.scrubber.bounded(text, MAX_MESSAGE);
 
     private apiMessage(body: unknown): string {
         if (Buffer.isBuffer(body)) return "a compressed answer, which this client does not ask for";
-        return apiMessageOf(String(body ?? ""), (text) => this.scrubber.bounded(text, MAX_MESSAGE));
+        return apiMessageOf(String(body ?? ""), this.bounded);
     }
 
     private toApiError(method: string, path: string, error: unknown): Error {
@@ -642,21 +641,17 @@ export class PmClient {
             if (why && isRefused(status, String(e.response.body ?? ""))) message += `; ${why}`;
             // The code is the server's text too: scrubbed and bounded like the message.
             const errorCode = pmErrorCode(e.response.body);
-            return new QualysApiError(method, path, status, this.scrub(message), attempts, hintFor(path, status), {
+            // `message` is scrubbed already (apiMessage); `why` is this client's own text.
+            return new QualysApiError(method, path, status, message, attempts, hintFor(path, status), {
                 sent: true,
                 errorCode: errorCode === undefined ? undefined : this.scrubber.bounded(errorCode, 40),
             });
         }
         const code = e.code ?? "ERROR";
-        const detail = code === "ETIMEDOUT" ? `no answer within ${this.settings.requestTimeoutMs} ms (ETIMEDOUT)` : `${code}: ${this.scrubber.bounded(e.message ?? "", MAX_MESSAGE)}`;
+        const detail = code === "ETIMEDOUT" ? `no answer within ${this.settings.requestTimeoutMs} ms (ETIMEDOUT)` : `${code}: ${this.bounded(e.message ?? "")}`;
         // No answer: the request may still have reached the server, unless the connection never
         // carried it (refused, DNS, TLS or proxy failure: got records no upload start then).
         return new QualysApiError(method, path, undefined, detail, attempts, undefined, { sent: e.timings?.upload !== undefined });
-    }
-
-    /** Removes the password and any JWT, in every form an answer may echo them (provider/scrub.ts). */
-    private scrub(text: string): string {
-        return this.scrubber.scrub(text);
     }
 }
 
