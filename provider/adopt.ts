@@ -71,30 +71,53 @@ export interface AdoptResult {
     vanished: SkippedJob[];
 }
 
+/** A job as read and checked, before it has its resource name. */
+type Candidate = Omit<AdoptedJob, "resourceName">;
+
+/** A listed job to read: its platform, its list row, and its id (checked, lower-case). */
+interface ListedJob {
+    platform: Platform;
+    row: ApiJob;
+    id: string;
+}
+
 /** Lists, reads and checks every job; throws on the first failed request (nothing half-done is written). */
 export async function collectJobs(client: JobSource, options: AdoptOptions = {}): Promise<AdoptResult> {
-    const platforms = options.platforms ?? PLATFORMS;
-    const filter = options.name ? `name:"${options.name.replace(/(["\\])/g, "\\$1")}"` : undefined;
     const matches = (name: unknown) => !options.nameRegex || (typeof name === "string" && options.nameRegex.test(name));
+    const skipped: SkippedJob[] = [];
+    const { listed, rows } = await listAll(client, options, matches);
+    const toRead = readableJobs(rows, skipped);
+    const { candidates, vanished } = await readAll(client, toRead, options, matches, skipped);
+    const jobs = onePerJobName(candidates, skipped);
+    skipped.sort((a, b) => compare(a.platform, b.platform) || compare(a.name, b.name) || compare(a.id, b.id));
+    return { listed, jobs, skipped, vanished };
+}
+
+/** Every platform's job list (all pages, the PM API's name filter applied by Qualys), then the name regex. */
+async function listAll(client: JobSource, options: AdoptOptions, matches: (name: unknown) => boolean) {
+    const filter = options.name ? `name:"${options.name.replace(/(["\\])/g, "\\$1")}"` : undefined;
     const listed: Partial<Record<Platform, number>> = {};
     const lists = await settled(
-        platforms.map(async (platform) => {
+        (options.platforms ?? PLATFORMS).map(async (platform) => {
             const rows = (await client.listJobs({ platform, filter })).filter((row) => row && typeof row === "object" && (typeof row.name !== "string" || matches(row.name)));
             listed[platform] = rows.length;
             options.onProgress?.({ phase: "listed", platform, count: rows.length });
             return rows.map((row) => ({ platform, row }));
         }),
     );
-    const skipped: SkippedJob[] = [];
-    const vanished: SkippedJob[] = [];
+    return { listed, rows: lists.flat() };
+}
+
+/** The rows to read, once each; a row whose id is not a job id is skipped (adoptJobId takes a UUID). */
+function readableJobs(rows: { platform: Platform; row: ApiJob }[], skipped: SkippedJob[]): ListedJob[] {
     const seen = new Set<string>();
-    const toRead: { platform: Platform; row: ApiJob; id: string }[] = [];
-    for (const { platform, row } of lists.flat()) {
-        const name = typeof row.name === "string" ? row.name : "";
+    const toRead: ListedJob[] = [];
+    for (const { platform, row } of rows) {
         let id: string;
         try {
             id = checkedJobId(row.id, "job list").toLowerCase();
         } catch (error) {
+            const name = typeof row.name === "string" ? row.name : "";
             skipped.push({ id: String(row.id).slice(0, 40), platform, name, reason: `${(error as Error).message}; adoptJobId takes a UUID` });
             continue;
         }
@@ -102,53 +125,68 @@ export async function collectJobs(client: JobSource, options: AdoptOptions = {})
         seen.add(id);
         toRead.push({ platform, row, id });
     }
+    return toRead;
+}
 
-    // Each job is turned into inputs and checked as soon as it is read, while the other reads are in
-    // flight (the first check also compiles the schema, validate.ts).
-    const candidates: Omit<AdoptedJob, "resourceName">[] = [];
+/**
+ * Reads the jobs, `concurrency` at once. Each job is turned into inputs and checked as soon as it is
+ * read, while the other reads are in flight (the first check also compiles the schema, validate.ts).
+ */
+async function readAll(client: JobSource, toRead: ListedJob[], options: AdoptOptions, matches: (name: unknown) => boolean, skipped: SkippedJob[]) {
+    const candidates: Candidate[] = [];
+    const vanished: SkippedJob[] = [];
     let done = 0;
     await pool(toRead, options.concurrency ?? 8, async ({ platform, row, id }) => {
         const job = await client.getJob(id);
         done++;
         options.onProgress?.({ phase: "read", done, total: toRead.length });
-        if (!job) {
-            vanished.push({ id, platform, name: String(row.name ?? ""), reason: "deleted in Qualys after it was listed" });
-            return;
-        }
+        if (!job) return void vanished.push({ id, platform, name: String(row.name ?? ""), reason: "deleted in Qualys after it was listed" });
         if (!matches(job.name)) return;
-        const name = typeof job.name === "string" ? job.name : String(row.name ?? "");
-        const skip = (reason: string): void => void skipped.push({ id, platform: String(job.platform ?? platform), name, reason });
-        let inputs: DeploymentJobInputs;
-        try {
-            inputs = fromApiJob(job);
-        } catch (error) {
-            return skip(`its answer cannot be read as a deployment job (${(error as Error).message})`);
-        }
-        const args = programArgs(inputs);
-        // Checked as the provider's check will see the program: the arguments as written.
-        const failures = validateJobInputs({ ...args, adoptJobId: id } as unknown as Record<string, unknown>);
-        if (failures.length) {
-            const shown = failures.slice(0, 3).map((f) => `${f.property} ${f.reason}`).join("; ");
-            return skip(`it does not pass the DeploymentJob schema: ${shown}${failures.length > 3 ? `; and ${failures.length - 3} more` : ""}`);
-        }
-        candidates.push({ id, platform: inputs.platform, inputs, args, job, row, kept: keptParts(job, row, inputs), cleared: clearedParts(job, inputs) });
+        const outcome = candidateOf({ platform, row, id }, job);
+        if ("reason" in outcome) skipped.push(outcome);
+        else candidates.push(outcome);
     });
+    return { candidates, vanished };
+}
 
-    // One resource per job name and platform (resource.ts refuses two at preview): the oldest job keeps it.
-    const byJobName = new Map<string, Omit<AdoptedJob, "resourceName">[]>();
+/** The job as the program will declare it, or why it is skipped: it cannot be read as inputs, or fails the schema. */
+function candidateOf({ platform, row, id }: ListedJob, job: ApiJob): Candidate | SkippedJob {
+    const name = typeof job.name === "string" ? job.name : String(row.name ?? "");
+    const skip = (reason: string): SkippedJob => ({ id, platform: String(job.platform ?? platform), name, reason });
+    let inputs: DeploymentJobInputs;
+    try {
+        inputs = fromApiJob(job);
+    } catch (error) {
+        return skip(`its answer cannot be read as a deployment job (${(error as Error).message})`);
+    }
+    const args = programArgs(inputs);
+    // Checked as the provider's check will see the program: the arguments as written.
+    const failures = validateJobInputs({ ...args, adoptJobId: id } as unknown as Record<string, unknown>);
+    if (failures.length) {
+        const shown = failures.slice(0, 3).map((f) => `${f.property} ${f.reason}`).join("; ");
+        return skip(`it does not pass the DeploymentJob schema: ${shown}${failures.length > 3 ? `; and ${failures.length - 3} more` : ""}`);
+    }
+    return { id, platform: inputs.platform, inputs, args, job, row, kept: keptParts(job, row, inputs), cleared: clearedParts(job, inputs) };
+}
+
+/**
+ * One resource per job name and platform (resource.ts refuses two at preview): the oldest job keeps
+ * it, and each younger twin is skipped, naming it. The jobs kept get their resource names, in program order.
+ */
+function onePerJobName(candidates: Candidate[], skipped: SkippedJob[]): AdoptedJob[] {
+    const byJobName = new Map<string, Candidate[]>();
     for (const c of candidates) {
         const key = `${c.platform}\u0000${c.inputs.name}`;
         byJobName.set(key, [...(byJobName.get(key) ?? []), c]);
     }
-    const kept: Omit<AdoptedJob, "resourceName">[] = [];
-    const twins: [Omit<AdoptedJob, "resourceName">, Omit<AdoptedJob, "resourceName">][] = [];
+    const kept: Candidate[] = [];
+    const twins: [Candidate, Candidate][] = [];
     for (const group of byJobName.values()) {
         const [first, ...rest] = group.sort(olderFirst);
         kept.push(first);
         for (const twin of rest) twins.push([twin, first]);
     }
     const names = resourceNames(kept.map((c) => ({ id: c.id, name: c.inputs.name, createdAt: createdAt(c.job) })));
-    const jobs = kept.map((c) => ({ ...c, resourceName: names.get(c.id)! })).sort(programOrder);
     for (const [twin, first] of twins) {
         skipped.push({
             id: twin.id,
@@ -157,8 +195,7 @@ export async function collectJobs(client: JobSource, options: AdoptOptions = {})
             reason: `job ${first.id} (resource "${names.get(first.id)}") is an older ${twin.platform} job of the same name, and a program holds one DeploymentJob per job name and platform; rename one of them in Qualys and run adopt again`,
         });
     }
-    skipped.sort((a, b) => compare(a.platform, b.platform) || compare(a.name, b.name) || compare(a.id, b.id));
-    return { listed, jobs, skipped, vanished };
+    return kept.map((c) => ({ ...c, resourceName: names.get(c.id)! })).sort(programOrder);
 }
 
 /**

@@ -10,7 +10,8 @@
 // 2 the command line is wrong.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AdoptProgress, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
+import { parseArgs as parseCommandLine } from "node:util";
+import { AdoptProgress, AdoptResult, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
 import { PmClient, QualysApiError } from "./client";
 import { resolveSettings } from "./settings";
 
@@ -60,59 +61,71 @@ interface Options {
     quiet: boolean;
 }
 
+/** The options `adopt` takes, for node:util's parser; every one but --quiet takes a value. */
+const OPTION_TYPES = {
+    platform: { type: "string" },
+    name: { type: "string" },
+    "name-regex": { type: "string" },
+    out: { type: "string" },
+    "import-file": { type: "string" },
+    concurrency: { type: "string" },
+    quiet: { type: "boolean" },
+} as const;
+
+type ValueOption = Exclude<keyof typeof OPTION_TYPES, "quiet">;
+
+/** How each option's value goes into the options, checked. */
+const SETTERS: Record<ValueOption, (options: Options, value: string) => void> = {
+    platform: addPlatforms,
+    name: (options, value) => (options.name = value),
+    "name-regex": (options, value) => {
+        try {
+            options.nameRegex = new RegExp(value, "u");
+        } catch (error) {
+            throw new UsageError(`--name-regex: ${(error as Error).message}`);
+        }
+    },
+    out: (options, value) => (options.out = value),
+    "import-file": (options, value) => (options.importFile = value),
+    concurrency: (options, value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError("--concurrency takes a whole number from 1 to 32");
+        options.concurrency = n;
+    },
+};
+
+/**
+ * The command line after `adopt`. node:util splits it (`--out=x` and `--out x` alike); its lenient
+ * mode hands every argument over as a token, so the messages stay this command's own, and the first
+ * wrong argument is the one named.
+ */
 function parseArgs(args: string[]): Options {
     const options: Options = { platforms: [], concurrency: 8, quiet: false };
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        const [flag, inlineValue] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        const value = () => {
-            const v = inlineValue ?? args[++i];
-            if (v === undefined || (inlineValue === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--platform":
-                for (const word of value().split(",").map((w) => w.trim().toLowerCase()).filter(Boolean)) {
-                    const chosen = word === "all" ? PLATFORMS : PLATFORMS.filter((p) => p.toLowerCase() === word);
-                    if (!chosen.length) throw new UsageError(`--platform takes Linux, Windows or all, not ${JSON.stringify(word)}`);
-                    for (const p of chosen) if (!options.platforms.includes(p)) options.platforms.push(p);
-                }
-                break;
-            case "--name":
-                options.name = value();
-                break;
-            case "--name-regex": {
-                const source = value();
-                try {
-                    options.nameRegex = new RegExp(source, "u");
-                } catch (error) {
-                    throw new UsageError(`--name-regex: ${(error as Error).message}`);
-                }
-                break;
-            }
-            case "--out":
-                options.out = value();
-                break;
-            case "--import-file":
-                options.importFile = value();
-                break;
-            case "--concurrency": {
-                const n = Number(value());
-                if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError("--concurrency takes a whole number from 1 to 32");
-                options.concurrency = n;
-                break;
-            }
-            case "--quiet":
-                options.quiet = true;
-                break;
-            default:
-                throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    const { tokens } = parseCommandLine({ args, options: OPTION_TYPES, strict: false, allowPositionals: true, tokens: true });
+    for (const token of tokens) {
+        // A positional argument, a `--`, or an option not in the table.
+        if (token.kind !== "option" || !Object.hasOwn(OPTION_TYPES, token.name)) throw new UsageError(`unknown option ${JSON.stringify(args[token.index])}`);
+        if (token.name === "quiet") {
+            options.quiet = true;
+            continue;
         }
+        // `--out --quiet` took the next option for the value: a value is missing, not "--quiet".
+        if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) throw new UsageError(`${token.rawName} needs a value`);
+        SETTERS[token.name as ValueOption](options, token.value);
     }
     if (!options.platforms.length) options.platforms = [...PLATFORMS];
     // Linux before Windows whatever the order given: the program's order does not depend on the command line.
     options.platforms.sort((a, b) => PLATFORMS.indexOf(a) - PLATFORMS.indexOf(b));
     return options;
+}
+
+/** `--platform Linux,windows` or `all`, case aside; repeated, the platforms add up. */
+function addPlatforms(options: Options, value: string): void {
+    for (const word of value.split(",").map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+        const chosen = word === "all" ? PLATFORMS : PLATFORMS.filter((p) => p.toLowerCase() === word);
+        if (!chosen.length) throw new UsageError(`--platform takes Linux, Windows or all, not ${JSON.stringify(word)}`);
+        for (const p of chosen) if (!options.platforms.includes(p)) options.platforms.push(p);
+    }
 }
 
 /** The progress line: rewritten in place on a terminal, else a line per platform listed and per tenth read. */
@@ -147,7 +160,22 @@ class Progress {
 
 /** Runs the command; resolves to its exit status. Nothing here calls process.exit. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-    const say = (text: string) => io.stderr.write(`${text}\n`);
+    const answered = answerWithoutAdopting(argv, io);
+    if (answered !== undefined) return answered;
+    const options = optionsOrUsage(argv.slice(1), io);
+    if (typeof options === "number") return options;
+    const progress = new Progress(io, options.quiet);
+    const target = clientFromEnvironment(io);
+    if (!target) return EXIT.failed;
+    return adopt(options, target, progress, io);
+}
+
+function say(io: CliIo, text: string): void {
+    io.stderr.write(`${text}\n`);
+}
+
+/** Help, the version, or a wrong command: the exit status; undefined when the command is adopt. */
+function answerWithoutAdopting(argv: string[], io: CliIo): number | undefined {
     if (argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
         io.stdout.write(USAGE);
         return EXIT.ok;
@@ -156,78 +184,92 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stdout.write(`${require("../../package.json").version}\n`);
         return EXIT.ok;
     }
-    if (argv[0] !== "adopt") {
-        say(argv[0] === undefined ? "qualys-pm-pulumi: name a command: adopt" : `qualys-pm-pulumi: unknown command ${JSON.stringify(argv[0])}; the command is adopt`);
-        io.stderr.write(USAGE);
-        return EXIT.usage;
+    if (argv[0] === "adopt") return undefined;
+    say(io, argv[0] === undefined ? "qualys-pm-pulumi: name a command: adopt" : `qualys-pm-pulumi: unknown command ${JSON.stringify(argv[0])}; the command is adopt`);
+    io.stderr.write(USAGE);
+    return EXIT.usage;
+}
+
+/** adopt's options, or the exit status when it asked for help or its command line is wrong. */
+function optionsOrUsage(args: string[], io: CliIo): Options | number {
+    if (args.some((a) => a === "--help" || a === "-h")) {
+        io.stdout.write(USAGE);
+        return EXIT.ok;
     }
-    let options: Options;
     try {
-        if (argv.slice(1).some((a) => a === "--help" || a === "-h")) {
-            io.stdout.write(USAGE);
-            return EXIT.ok;
-        }
-        options = parseArgs(argv.slice(1));
+        return parseArgs(args);
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        say(`qualys-pm-pulumi adopt: ${error.message}`);
-        say("Run qualys-pm-pulumi adopt --help for the options.");
+        say(io, `qualys-pm-pulumi adopt: ${error.message}`);
+        say(io, "Run qualys-pm-pulumi adopt --help for the options.");
         return EXIT.usage;
     }
+}
 
-    const started = Date.now();
-    const progress = new Progress(io, options.quiet);
-    let client: PmClient;
-    let gateway: string;
+/** The client, from the environment as the provider reads it; undefined (said) when a setting is wrong. */
+function clientFromEnvironment(io: CliIo): { client: PmClient; gateway: string } | undefined {
     try {
         const settings = resolveSettings(() => undefined, io.env);
-        client = new PmClient(settings);
-        gateway = new URL(settings.gatewayUrl).origin;
+        return { client: new PmClient(settings), gateway: new URL(settings.gatewayUrl).origin };
     } catch (error) {
         // The provider's message names the stack config key too; here only the environment counts.
-        say(`qualys-pm-pulumi adopt: ${(error as Error).message.replace(/set (qualys:\w+) \(pulumi config set(?: --secret)?\) or (QUALYS_\w+)/g, "set $2")}`);
-        return EXIT.failed;
+        say(io, `qualys-pm-pulumi adopt: ${(error as Error).message.replace(/set (qualys:\w+) \(pulumi config set(?: --secret)?\) or (QUALYS_\w+)/g, "set $2")}`);
+        return undefined;
     }
+}
 
+/** Reads the tenant, writes the program (and import file), and says what was done. */
+async function adopt(options: Options, target: { client: PmClient; gateway: string }, progress: Progress, io: CliIo): Promise<number> {
+    const started = Date.now();
     try {
         // Resolved before any request: a missing @pulumi/pulumi fails fast, not after reading a tenant.
         const providerCode = options.importFile ? await serializedProviderCode() : undefined;
-        const result = await collectJobs(client, {
+        const result = await collectJobs(target.client, {
             platforms: options.platforms,
             name: options.name,
             nameRegex: options.nameRegex,
             concurrency: options.concurrency,
             onProgress: (event) => progress.on(event),
         });
-        for (const s of result.skipped) say(`adopt: skipped ${s.platform} job ${s.id} ${quoted(s.name)}: ${s.reason}`);
-        for (const v of result.vanished) say(`adopt: not adopted: ${v.platform} job ${v.id} ${quoted(v.name)} was ${v.reason}`);
-        const program = renderProgram(result, { gateway, platforms: options.platforms, name: options.name, nameRegex: options.nameRegex?.source });
-        const files: [string, string][] = [];
-        if (options.out) files.push([path.resolve(io.cwd, options.out), program]);
-        if (options.importFile) files.push([path.resolve(io.cwd, options.importFile), renderImportFile(result.jobs, providerCode!)]);
-        writeAll(files);
-        if (!options.out) io.stdout.write(program);
+        for (const s of result.skipped) say(io, `adopt: skipped ${s.platform} job ${s.id} ${quoted(s.name)}: ${s.reason}`);
+        for (const v of result.vanished) say(io, `adopt: not adopted: ${v.platform} job ${v.id} ${quoted(v.name)} was ${v.reason}`);
+        writeOutputs(options, result, target.gateway, providerCode, io);
         const written = [options.out ?? "standard output", ...(options.importFile ? [`import file ${options.importFile}`] : [])];
-        const listed = Object.values(result.listed).reduce((a, b) => a + (b ?? 0), 0);
-        const perPlatform = options.platforms.map((p) => `${p} ${result.listed[p] ?? 0}`).join(", ");
-        const keeping = result.jobs.filter((j) => j.kept.length).length;
-        const clearing = result.jobs.filter((j) => j.cleared.length).length;
         progress.line(`adopt: wrote ${result.jobs.length} job${result.jobs.length === 1 ? "" : "s"} to ${written.join(" and ")}`);
-        say(
-            `adopt: ${result.jobs.length} of ${listed} jobs listed (${perPlatform}) written` +
-                (keeping ? `; ${keeping} keep parts the program does not manage (see their comments)` : "") +
-                (clearing ? `; ${clearing} hold values the next update clears (see their comments)` : "") +
-                (result.skipped.length ? `; ${result.skipped.length} skipped (named above)` : "") +
-                (result.vanished.length ? `; ${result.vanished.length} deleted meanwhile` : "") +
-                `; ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        );
+        say(io, summaryOf(result, options.platforms, Date.now() - started));
         return result.skipped.length ? EXIT.skipped : EXIT.ok;
     } catch (error) {
-        say(`qualys-pm-pulumi adopt: nothing written: ${(error as Error).message}`);
+        say(io, `qualys-pm-pulumi adopt: nothing written: ${(error as Error).message}`);
         const advice = adviceFor(error, options.concurrency);
-        if (advice) say(advice);
+        if (advice) say(io, advice);
         return EXIT.failed;
     }
+}
+
+/** The program to --out (else standard output) and the import file, the files all or none. */
+function writeOutputs(options: Options, result: AdoptResult, gateway: string, providerCode: string | undefined, io: CliIo): void {
+    const program = renderProgram(result, { gateway, platforms: options.platforms, name: options.name, nameRegex: options.nameRegex?.source });
+    const files: [string, string][] = [];
+    if (options.out) files.push([path.resolve(io.cwd, options.out), program]);
+    if (options.importFile) files.push([path.resolve(io.cwd, options.importFile), renderImportFile(result.jobs, providerCode!)]);
+    writeAll(files);
+    if (!options.out) io.stdout.write(program);
+}
+
+/** The last line: how many jobs were listed and written, what to look at, and how long it took. */
+function summaryOf(result: AdoptResult, platforms: Platform[], elapsedMs: number): string {
+    const listed = Object.values(result.listed).reduce((a, b) => a + (b ?? 0), 0);
+    const perPlatform = platforms.map((p) => `${p} ${result.listed[p] ?? 0}`).join(", ");
+    const keeping = result.jobs.filter((j) => j.kept.length).length;
+    const clearing = result.jobs.filter((j) => j.cleared.length).length;
+    return (
+        `adopt: ${result.jobs.length} of ${listed} jobs listed (${perPlatform}) written` +
+        (keeping ? `; ${keeping} keep parts the program does not manage (see their comments)` : "") +
+        (clearing ? `; ${clearing} hold values the next update clears (see their comments)` : "") +
+        (result.skipped.length ? `; ${result.skipped.length} skipped (named above)` : "") +
+        (result.vanished.length ? `; ${result.vanished.length} deleted meanwhile` : "") +
+        `; ${(elapsedMs / 1000).toFixed(1)} s`
+    );
 }
 
 function quoted(name: string): string {

@@ -11,7 +11,7 @@ import { isLoopback, proxyAgents } from "./proxy";
 import { decideRetry, isRefused } from "./retry";
 import { Scrubber } from "./scrub";
 import { AdaptivePacer, Clock, Pacer, systemClock, UNPACED } from "./throttle";
-import type { CancelableRequest, Got, GotReturn, Options, Progress, RequestError } from "got" with { "resolution-mode": "import" };
+import type { AfterResponseHook, CancelableRequest, ExtendOptions, Got, GotReturn, NormalizedOptions, Options, Progress, RequestError, Response } from "got" with { "resolution-mode": "import" };
 
 type GotModule = typeof import("got", { with: { "resolution-mode": "import" } });
 
@@ -173,12 +173,49 @@ function describeBytes(bytes: number): string {
     return Number.isInteger(mb) ? `${mb} MB (${bytes} bytes)` : `${bytes} bytes`;
 }
 
+/** How one caller's pages are read and where they end (listJobs, getJobResultsSummary). */
+interface PagingPolicy<T> {
+    pageSize: number;
+    maxPages: number;
+    /** Page `pageNumber` (from 0): its items, and `last` when the caller knows it ends the list. */
+    fetch(pageNumber: number): Promise<{ items: T[]; last?: boolean }>;
+    /** What tells an item from the others across pages; undefined: it cannot be told, and always counts as new. */
+    key(item: T): string | undefined;
+    /** The error for a page of only items already read. */
+    repeated(pageNumber: number): Error;
+    /** The error past `maxPages` pages. */
+    tooMany(): Error;
+}
+
+/**
+ * Every item of a paged answer, bounded: it ends at an empty or short page (or one the caller calls
+ * the last); it fails past `maxPages`, and at a page of only items already read, since a server that
+ * ignores pageNumber would otherwise be asked forever (an uncertain create once sent 37,927 requests
+ * in 20 s that way).
+ */
+async function readPages<T>(policy: PagingPolicy<T>): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    const isNew = (item: T) => {
+        const key = policy.key(item);
+        return key === undefined || !seen.has(key);
+    };
+    for (let pageNumber = 0; pageNumber < policy.maxPages; pageNumber++) {
+        const page = await policy.fetch(pageNumber);
+        if (page.items.length === 0) return items;
+        const fresh = page.items.filter(isNew);
+        if (fresh.length === 0) throw policy.repeated(pageNumber);
+        for (const key of fresh.map(policy.key)) if (key !== undefined) seen.add(key);
+        items.push(...fresh);
+        if (page.last || page.items.length < policy.pageSize) return items;
+    }
+    throw policy.tooMany();
+}
+
 export class PmClient {
     private readonly settings: Required<ClientSettings>;
     private http?: Promise<Got>;
     private token?: { value: Promise<string>; fetchedAt: number; resolved?: string };
-    /** /auth calls made by this client (tests assert one per process). */
-    authCount = 0;
     /** The password and every JWT, kept out of every error. */
     private readonly scrubber = new Scrubber();
     /** The gateway's origin: the only one that is ever sent the password or a JWT. */
@@ -296,61 +333,66 @@ export class PmClient {
     }
 
     /**
-     * `GET /pm/v1/deploymentjobs/summary`, every page (qualysdk _list_jobs_backend), within bounds.
-     * The list ends at a short or empty page, or at the PM API's page-depth error 2501 (what was
-     * collected is returned, as qualysdk does). It fails past `maxPages` pages (default 200), and
-     * when a page lists only jobs already listed: a server that ignores pageNumber would otherwise
-     * be asked forever (an uncertain create once sent 37,927 requests in 20 s that way).
+     * `GET /pm/v1/deploymentjobs/summary`, every page (qualysdk _list_jobs_backend), within bounds
+     * (readPages). Paging policy: the list ends at a short or empty page, or at the PM API's
+     * page-depth error 2501 (what was collected is returned, as qualysdk does); a page listing only
+     * jobs already listed fails, and so does a list longer than `maxPages` pages (default 200).
      */
     async listJobs(query: { platform: string; filter?: string; pageSize?: number; maxPages?: number }): Promise<ApiJob[]> {
         const path = "/pm/v1/deploymentjobs/summary";
-        const jobs: ApiJob[] = [];
-        const listed = new Set<string>();
         const pageSize = query.pageSize ?? 100;
         const maxPages = query.maxPages ?? MAX_LIST_PAGES;
-        for (let pageNumber = 0; pageNumber < maxPages; pageNumber++) {
-            const params = new URLSearchParams({ platform: query.platform, pageNumber: String(pageNumber), pageSize: String(pageSize) });
-            if (query.filter) params.set("filter", query.filter);
-            let page: ApiJob[];
-            try {
-                page = await this.call<ApiJob[]>("GET", `${path}?${params}`);
-            } catch (error) {
-                if (isPageDepthError(error)) return jobs;
-                throw error;
-            }
-            if (!Array.isArray(page) || page.length === 0) return jobs;
-            const fresh = page.filter((job) => typeof job?.id !== "string" || !listed.has(job.id));
-            if (fresh.length === 0) {
-                throw new QualysApiError("GET", path, 200, `page ${pageNumber} lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end`, 1);
-            }
-            for (const job of fresh) if (typeof job?.id === "string") listed.add(job.id);
-            jobs.push(...fresh);
-            if (page.length < pageSize) return jobs;
-        }
-        throw new QualysApiError("GET", path, 200, `the job list goes on past ${maxPages} pages of ${pageSize} jobs, the most this client reads; narrow the filter`, 1);
+        return readPages<ApiJob>({
+            pageSize,
+            maxPages,
+            fetch: async (pageNumber) => {
+                const params = new URLSearchParams({ platform: query.platform, pageNumber: String(pageNumber), pageSize: String(pageSize) });
+                if (query.filter) params.set("filter", query.filter);
+                try {
+                    const page = await this.call<ApiJob[]>("GET", `${path}?${params}`);
+                    return { items: Array.isArray(page) ? page : [] };
+                } catch (error) {
+                    if (isPageDepthError(error)) return { items: [], last: true };
+                    throw error;
+                }
+            },
+            // A row without an id cannot be told from another: it is always taken.
+            key: (job) => (typeof job?.id === "string" ? job.id : undefined),
+            repeated: (pageNumber) =>
+                new QualysApiError("GET", path, 200, `page ${pageNumber} lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end`, 1),
+            tooMany: () => new QualysApiError("GET", path, 200, `the job list goes on past ${maxPages} pages of ${pageSize} jobs, the most this client reads; narrow the filter`, 1),
+        });
     }
 
     /**
      * The results summary of a job's runs, with every page of its asset results. Asked as the 3.5
      * notes do (GET); a gateway that answers that with a 405 or 404 is asked as qualysdk does
      * (POST), and the method that worked is kept for the process.
+     *
+     * Paging policy (readPages): the results end at a short or empty page, or at a page holding more
+     * than `pageSize` results: a gateway that does not page sends them all at once. A page repeating
+     * only results already read fails, as the job list does: the gateway ignores pageNumber, and a
+     * summary quietly missing assets would hide how their patching went.
      */
     async getJobResultsSummary(id: string, pageSize = 100): Promise<ApiJob> {
         const path = `/pm/v1/deploymentjob/${checkedJobId(id, "job results")}/deploymentjobresult/summary`;
         let summary: ApiJob | undefined;
-        const seen = new Set<string>();
-        for (let pageNumber = 0; pageNumber < MAX_LIST_PAGES; pageNumber++) {
-            const page = await this.resultsPage(path, pageNumber, pageSize);
-            const assets: ApiJob[] = Array.isArray(page?.assets) ? page.assets : [];
-            summary ??= { ...page, assets: [] };
-            const fresh = assets.filter((a) => !seen.has(`${a?.asset?.id}/${a?.jobInstanceId}`));
-            // A page of results already read: the gateway ignores paging, and all there is was read.
-            if (!fresh.length) return summary;
-            for (const a of fresh) seen.add(`${a?.asset?.id}/${a?.jobInstanceId}`);
-            summary.assets.push(...fresh);
-            if (assets.length < pageSize) return summary;
-        }
-        throw new QualysApiError("GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1);
+        const assets = await readPages<ApiJob>({
+            pageSize,
+            maxPages: MAX_LIST_PAGES,
+            fetch: async (pageNumber) => {
+                const page = await this.resultsPage(path, pageNumber, pageSize);
+                // The summary's own fields, from the first page.
+                summary ??= { ...page, assets: [] };
+                const items: ApiJob[] = Array.isArray(page?.assets) ? page.assets : [];
+                return { items, last: items.length > pageSize };
+            },
+            key: (a) => `${a?.asset?.id}/${a?.jobInstanceId}`,
+            repeated: (pageNumber) =>
+                new QualysApiError(this.resultsMethod ?? "GET", path, 200, `page ${pageNumber} holds only results already read on earlier pages: the gateway seems to ignore pageNumber, so the results cannot be read to their end`, 1),
+            tooMany: () => new QualysApiError("GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1),
+        });
+        return { ...summary, assets };
     }
 
     /** GET in the 3.5 notes, POST in qualysdk: which one this gateway takes, once known. */
@@ -446,7 +488,6 @@ export class PmClient {
     }
 
     private async authenticate(): Promise<string> {
-        this.authCount++;
         const form = new URLSearchParams({ username: this.settings.username, password: this.settings.password, token: "true", permissions: "true" });
         // Fetching a token changes nothing on the server: retried like a GET.
         const text = await this.send<string>("POST", "/auth", form.toString(), { auth: false, form: true, idempotent: true });
@@ -463,62 +504,69 @@ export class PmClient {
     }
 
     private instance(): Promise<Got> {
-        this.http ??= loadGot().then(({ got }) =>
-            got.extend({
-                prefixUrl: this.settings.gatewayUrl,
-                // TLS verification stays on (got's default); extra CAs come from NODE_EXTRA_CA_CERTS.
-                agent: proxyAgents(this.settings.gatewayUrl),
-                timeout: { request: this.settings.requestTimeoutMs },
-                throwHttpErrors: true,
-                responseType: "text",
-                // Redirects are never followed, not even within the gateway. got drops the
-                // Authorization header on a redirect to another origin, but beforeRequest would put
-                // the JWT back, and a 307/308 re-sends the body (the password form of /auth, a job)
-                // to wherever it points; a 302/303 would turn a create POST into a GET. The PM API
-                // documents no redirect: one means a wrong gateway URL or a login page. got hands a
-                // 3xx over as an answer then (isResponseOk); send() turns it into an error.
-                followRedirect: false,
-                // Bytes are counted as they come off the wire. Decompressed, a small gzip answer could
-                // grow past maxResponseBytes unseen: got reports no progress beyond a content-length.
-                decompress: false,
-                // got's documented way to limit a download ("Limiting download & upload size").
-                handlers: [(options, next) => this.limitSize(options, next)],
-                retry: {
-                    // retry.ts decides; got parses Retry-After (capped at maxRetryAfter) and waits.
-                    limit: Math.max(this.settings.maxRetries, this.settings.maxRefusedRetries),
-                    methods: ["GET", "PATCH", "DELETE", "POST"],
-                    maxRetryAfter: this.settings.maxRetryAfterMs,
-                    calculateDelay: ({ attemptCount, error, retryAfter }) => this.retryDelay(attemptCount, error, retryAfter),
-                },
-                hooks: {
-                    beforeRequest: [
-                        // Every attempt waits for its slot: the gateway counts retries too.
-                        () => this.pacer.slot(),
-                        async (options) => {
-                            // The JWT goes to the gateway's origin only (a second lock: no redirect is followed).
-                            if ((options.context as CallContext).auth && new URL(String(options.url)).origin === this.origin) {
-                                options.headers.authorization = `Bearer ${await this.jwt()}`;
-                            }
-                        },
-                    ],
-                    afterResponse: [
-                        (response) => {
-                            if (isRefused(response.statusCode, String(response.body ?? ""))) this.pacer.onRefused();
-                            else this.pacer.onAccepted();
-                            return response;
-                        },
-                        async (response, retryWithMergedOptions) => {
-                            const context = response.request.options.context as { auth?: boolean; renewed?: boolean };
-                            if (response.statusCode !== 401 || !context.auth || context.renewed) return response;
-                            // An expired JWT: fetch one more (shared with concurrent callers) and repeat the call once.
-                            this.invalidate(String(response.request.options.headers.authorization ?? "").replace(/^Bearer /, ""));
-                            return retryWithMergedOptions({ context: { ...context, renewed: true } });
-                        },
-                    ],
-                },
-            }),
-        );
+        this.http ??= loadGot().then(({ got }) => got.extend(this.gotOptions()));
         return this.http;
+    }
+
+    /** got's settings for every call of this client. */
+    private gotOptions(): ExtendOptions {
+        return {
+            prefixUrl: this.settings.gatewayUrl,
+            // TLS verification stays on (got's default); extra CAs come from NODE_EXTRA_CA_CERTS.
+            agent: proxyAgents(this.settings.gatewayUrl),
+            timeout: { request: this.settings.requestTimeoutMs },
+            throwHttpErrors: true,
+            responseType: "text",
+            // Redirects are never followed, not even within the gateway. got drops the
+            // Authorization header on a redirect to another origin, but beforeRequest would put
+            // the JWT back, and a 307/308 re-sends the body (the password form of /auth, a job)
+            // to wherever it points; a 302/303 would turn a create POST into a GET. The PM API
+            // documents no redirect: one means a wrong gateway URL or a login page. got hands a
+            // 3xx over as an answer then (isResponseOk); send() turns it into an error.
+            followRedirect: false,
+            // Bytes are counted as they come off the wire. Decompressed, a small gzip answer could
+            // grow past maxResponseBytes unseen: got reports no progress beyond a content-length.
+            decompress: false,
+            // got's documented way to limit a download ("Limiting download & upload size").
+            handlers: [(options, next) => this.limitSize(options, next)],
+            retry: {
+                // retry.ts decides; got parses Retry-After (capped at maxRetryAfter) and waits.
+                limit: Math.max(this.settings.maxRetries, this.settings.maxRefusedRetries),
+                methods: ["GET", "PATCH", "DELETE", "POST"],
+                maxRetryAfter: this.settings.maxRetryAfterMs,
+                calculateDelay: ({ attemptCount, error, retryAfter }) => this.retryDelay(attemptCount, error, retryAfter),
+            },
+            hooks: {
+                beforeRequest: [
+                    // Every attempt waits for its slot: the gateway counts retries too.
+                    () => this.pacer.slot(),
+                    (options) => this.authorize(options),
+                ],
+                afterResponse: [(response) => this.pace(response), (response, retryWithMergedOptions) => this.renewOn401(response, retryWithMergedOptions)],
+            },
+        };
+    }
+
+    /** beforeRequest: the JWT goes to the gateway's origin only (a second lock: no redirect is followed). */
+    private async authorize(options: NormalizedOptions): Promise<void> {
+        if ((options.context as CallContext).auth && new URL(String(options.url)).origin === this.origin) {
+            options.headers.authorization = `Bearer ${await this.jwt()}`;
+        }
+    }
+
+    /** afterResponse: tells the pacer whether the gateway refused the call (429) or took it. */
+    private pace(response: Response): Response {
+        if (isRefused(response.statusCode, String(response.body ?? ""))) this.pacer.onRefused();
+        else this.pacer.onAccepted();
+        return response;
+    }
+
+    /** afterResponse: an expired JWT: fetch one more (shared with concurrent callers) and repeat the call once. */
+    private renewOn401(response: Response, retryWithMergedOptions: Parameters<AfterResponseHook>[1]): Response | Promise<Response> {
+        const context = response.request.options.context as { auth?: boolean; renewed?: boolean };
+        if (response.statusCode !== 401 || !context.auth || context.renewed) return response;
+        this.invalidate(String(response.request.options.headers.authorization ?? "").replace(/^Bearer /, ""));
+        return retryWithMergedOptions({ context: { ...context, renewed: true } });
     }
 
     /** got's calculateDelay: retry.ts's decision, in ms; 0 = do not try again. */

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { PmClient, QualysApiError } from "../../provider/client";
-import { AdaptivePacer } from "../../provider/throttle";
+import { AdaptivePacer, Clock } from "../../provider/throttle";
 import { fromApiJob, toRequest } from "../../provider/payload";
 import { Scrubber } from "../../provider/scrub";
 import { diffJob } from "../../provider/diff";
@@ -20,9 +20,21 @@ beforeEach(() => emulator.reset());
 const PASSWORD = "demo-password";
 /** A well-formed job id that no emulator holds. */
 const NO_SUCH_JOB = "00000000-0000-0000-0000-000000000000";
-function client(extra: Partial<ConstructorParameters<typeof PmClient>[0]> = {}): PmClient {
+function client(extra: Partial<ConstructorParameters<typeof PmClient>[0]> = {}, clock?: Clock): PmClient {
     // A pacer of its own: the process-wide one would carry one test's 429s into the next.
-    return new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD, backoffBaseMs: 5, ...extra }, { pacer: new AdaptivePacer() });
+    return new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD, backoffBaseMs: 5, ...extra }, { pacer: new AdaptivePacer(), clock });
+}
+/** A clock whose waits end at once, each recorded in `waits`; `during` runs in each wait. */
+function instantClock(during: () => void = () => {}): Clock & { waits: number[] } {
+    const waits: number[] = [];
+    return {
+        waits,
+        now: () => Date.now(),
+        sleep: async (ms) => {
+            waits.push(ms);
+            during();
+        },
+    };
 }
 const ours = (body: Record<string, unknown>) => (job: Record<string, unknown>) => diffJob(fromApiJob(job), fromApiJob(body)).changed.length === 0;
 
@@ -84,8 +96,7 @@ describe("authentication", () => {
         const c = client();
         const created = await c.createJob(seed("windows-create.request"), () => true);
         await Promise.all(Array.from({ length: 50 }, () => c.getJob(created.id)));
-        expect(emulator.counts().auth).toBe(1);
-        expect(c.authCount).toBe(1);
+        expect(emulator.requests.filter((r) => r.route === "auth")).toHaveLength(1);
     });
 
     test("a token that expires mid-run is renewed once and the calls succeed", async () => {
@@ -164,14 +175,29 @@ describe("retries", () => {
         expect(emulator.counts().get).toBe(4);
     });
 
-    test("a POST answered after the client's timeout is found on the second look, not created twice", async () => {
+    test("a POST applied but not answered before the client's timeout is found by the lookup, not created twice", async () => {
         const c = client({ requestTimeoutMs: 300 });
-        emulator.delayNext("create", 1, 450);
+        // Never released: the client gives up on it, and then the emulator never answers it.
+        emulator.holdNext("create", "after-apply");
         const body = toRequest(fromApiJob(seed("windows-create.request")));
         const job = await c.createJob(body, ours(body));
         expect(emulator.jobs()).toHaveLength(1);
         expect(job.id).toBe(emulator.jobs()[0].id);
-        expect(emulator.counts()).toMatchObject({ create: 1, list: 2 });
+        expect(emulator.counts()).toMatchObject({ create: 1, list: 1, get: 1 });
+    });
+
+    test("a POST the server stores only while the client waits out one request timeout is found on the second look", async () => {
+        const body = toRequest(fromApiJob(seed("windows-create.request")));
+        // The slow server finishes the POST while the client waits: the job appears then.
+        const clock = instantClock(() => emulator.seedJob(body));
+        const c = client({ requestTimeoutMs: 300 }, clock);
+        // Held before it is stored, never released: the client gives up, and the emulator drops it unapplied.
+        emulator.holdNext("create", "before-apply");
+        const job = await c.createJob(body, ours(body));
+        expect(clock.waits).toEqual([300]);
+        expect(emulator.jobs()).toHaveLength(1);
+        expect(job.id).toBe(emulator.jobs()[0].id);
+        expect(emulator.counts()).toMatchObject({ create: 1, list: 2, get: 1 });
     });
 
     test("a POST whose connection drops after the job was created ends with exactly one job, which the client returns", async () => {
@@ -185,7 +211,8 @@ describe("retries", () => {
     });
 
     test("a POST dropped before the server applied it is sent again once the lookup finds nothing", async () => {
-        const c = client({ requestTimeoutMs: 200 });
+        // The wait of one request timeout before the second look, and the backoff, end at once.
+        const c = client({ requestTimeoutMs: 200 }, instantClock());
         emulator.dropBeforeApply("create");
         const body = toRequest(fromApiJob(seed("windows-create.request")));
         await c.createJob(body, ours(body));
@@ -238,11 +265,13 @@ describe("errors a person can act on", () => {
         expect(error.message).toMatch(/^Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\): the answer is not JSON: /);
     });
 
-    test("a slow answer past the timeout is retried for a GET", async () => {
+    test("a GET not answered within the timeout is sent again", async () => {
         const c = client({ requestTimeoutMs: 300 });
         const created = await c.createJob(seed("windows-create.request"), () => true);
-        emulator.delayNext("get", 1, 1000);
+        // Never released: the first GET times out, and the emulator never answers it.
+        emulator.holdNext("get", "before-apply");
         expect((await c.getJob(created.id))?.id).toBe(created.id);
+        expect(emulator.requests.filter((r) => r.route === "get").map((r) => r.status)).toEqual([0, 200]);
     });
 
     test("a 404 on GET means the job is gone", async () => {
@@ -380,7 +409,7 @@ describe("errors stay free of secrets, in every form a server may echo them", ()
     });
 });
 
-describe("listing jobs is bounded", () => {
+describe("paging is bounded", () => {
     const row = (n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, name: `job ${n}`, platform: "Windows" });
     /** A job list served by `page(n)`; after 1000 requests it answers [] so that an unbounded client still ends. */
     async function listGateway(page: (pageNumber: number) => [number, unknown]) {
@@ -437,6 +466,41 @@ describe("listing jobs is bounded", () => {
             const jobs = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 });
             expect(jobs).toHaveLength(4);
             expect(listRequests(gateway.seen)).toBe(3);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    const JOB = "1ca9c211-6c0a-4855-ac49-f9d735b1563c";
+    const RESULTS = `/pm/v1/deploymentjob/${JOB}/deploymentjobresult/summary`;
+    const asset = (n: number) => ({ asset: { id: `asset-${n}`, name: `asset ${n}` }, jobInstanceId: 1, status: "Success" });
+    /** A results summary whose every page holds `assets`, whatever page is asked. */
+    async function unpagedResults(assets: unknown[]) {
+        return hostileGateway((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: JOB, name: "results", assets })));
+    }
+    const resultRequests = (seen: string[]) => seen.filter((r) => r.startsWith(`GET ${RESULTS}`)).length;
+
+    test("a results summary whose gateway ignores pageNumber fails on the second page rather than return part of the results", async () => {
+        const gateway = await unpagedResults([asset(1), asset(2)]);
+        try {
+            const error = await client({ gatewayUrl: gateway.url }).getJobResultsSummary(JOB, 2).catch((e) => e);
+            expect(error).toBeInstanceOf(QualysApiError);
+            expect(error.message).toBe(
+                `Qualys PM API rejected GET ${RESULTS} (200): page 1 holds only results already read on earlier pages: the gateway seems to ignore pageNumber, so the results cannot be read to their end`,
+            );
+            expect(resultRequests(gateway.seen)).toBe(2);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("a results summary sent whole, past the page size asked, is read in one request", async () => {
+        const gateway = await unpagedResults([asset(1), asset(2), asset(3)]);
+        try {
+            const summary = await client({ gatewayUrl: gateway.url }).getJobResultsSummary(JOB, 2);
+            expect(summary).toMatchObject({ id: JOB, name: "results" });
+            expect(summary.assets.map((a: { asset: { id: string } }) => a.asset.id)).toEqual(["asset-1", "asset-2", "asset-3"]);
+            expect(resultRequests(gateway.seen)).toBe(1);
         } finally {
             await gateway.close();
         }
