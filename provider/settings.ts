@@ -2,6 +2,7 @@
 // dynamic provider's `configure`), else environment variables. Read when the provider runs, never
 // captured into state (design.md fact 2). Pure: the caller passes a config lookup.
 import type { ClientSettings } from "./client";
+import settingsSchema from "../schema/provider-settings.schema.json";
 import { validateSettings } from "./validate";
 
 /** Each setting: its stack config key and its environment variable. */
@@ -16,29 +17,34 @@ export const SETTING_SOURCES = {
     adaptivePacing: { config: "qualys:adaptivePacing", env: "QUALYS_ADAPTIVE_PACING" },
 } as const;
 
-const NUMERIC = new Set(["requestTimeoutMs", "maxRetries", "maxResponseBytes"]);
-const BOOLEAN = new Set(["insecureAllowHttpGateway", "adaptivePacing"]);
+/** The schema's type of each setting. */
+const TYPES: Record<string, string> = Object.fromEntries(Object.entries(settingsSchema.properties).map(([name, schema]) => [name, schema.type]));
 
-/** A setting as typed: config and environment give strings, and "false" must not turn into true. */
-function coerce(name: string, raw: unknown): unknown {
-    if (NUMERIC.has(name)) return !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-    if (BOOLEAN.has(name) && typeof raw === "string") {
-        const word = raw.trim().toLowerCase();
-        return word === "true" ? true : word === "false" ? false : raw;
-    }
+/**
+ * Stack config and the environment give strings: a plain whole number becomes an integer setting's
+ * value, true or false (any case, spaces around) a boolean one; anything else stays as given, for the
+ * schema to refuse by name. Not ajv's coerceTypes: it takes "Infinity" and "1e400" for integers within bounds.
+ */
+function typed(name: string, raw: unknown): unknown {
+    if (typeof raw !== "string") return raw;
+    if (TYPES[name] === "integer" && /^\s*-?\d{1,15}\s*$/.test(raw)) return Number(raw);
+    if (TYPES[name] === "boolean" && /^\s*(true|false)\s*$/i.test(raw)) return raw.trim().toLowerCase() === "true";
     return raw;
+}
+
+/** A user name or password written into the gateway URL is never quoted back; the schema refuses the URL. */
+function withoutUserinfo(name: string, value: unknown): unknown {
+    return name === "gatewayUrl" && typeof value === "string" ? value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@") : value;
 }
 
 /** Stack config first, then the environment. `lookup` returns a config value or undefined. */
 export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
-    const settings: Record<string, unknown> = {};
+    const raw: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(SETTING_SOURCES)) {
-        const raw = lookup(source.config) ?? env[source.env];
-        if (raw === undefined || raw === "") continue;
-        // Anything else stays as given, for the schema to refuse by name.
-        settings[name] = coerce(name, raw);
+        const value = lookup(source.config) ?? env[source.env];
+        if (value !== undefined && value !== "") raw[name] = withoutUserinfo(name, typed(name, value));
     }
-    const failures = validateSettings(settings);
+    const { settings, failures } = validateSettings(raw);
     if (failures.length) {
         const lines = failures.map((f) => {
             const source = SETTING_SOURCES[f.property as keyof typeof SETTING_SOURCES];

@@ -5,9 +5,17 @@
 // Hostile input (issue 17): the work of a check is bounded by the schema's limits, not by the input
 // (`bounded`), at most MAX_FAILURES failures are returned, and a reason quotes at most SHOWN
 // characters of a value, its invisible characters escaped (`show`).
+//
+// One source of reasons: every reason is written here, by `reasonFor` from the WORDING table (a phrase
+// per ajv keyword, then what it quotes of the value given). A schema rule whose meaning needs domain
+// words ("is only for Linux jobs (platform is Windows)") states them in its errorMessage, which
+// ajv-errors attaches to the failing property; that phrase replaces the keyword's, and the value given
+// is still quoted here, as for every rule. The schema holds facts, not values: ajv-errors' `${...}`
+// templates would quote a 1 MB value whole and NaN as null, so `bounded` refuses them.
 import Ajv, { ErrorObject, SchemaValidateFunction, ValidateFunction } from "ajv";
 import addErrors from "ajv-errors";
 import addFormats from "ajv-formats";
+import { distance } from "fastest-levenshtein";
 import jobSchema from "../schema/deployment-job.schema.json";
 import settingsSchema from "../schema/provider-settings.schema.json";
 
@@ -33,21 +41,17 @@ function isTimeZone(value: string): boolean {
     }
 }
 
-let compiled: { ajv: Ajv; job: ValidateFunction; settings: ValidateFunction; items: Map<string, ValidateFunction> } | undefined;
-let compileCount = 0;
-
-/** How many times the schemas were compiled in this process (tests assert it stays 1). */
-export function schemaCompileCount(): number {
-    return compileCount;
-}
-
 /** At most this many failures are returned, then one "…and N more". */
 export const MAX_FAILURES = 20;
 /** A reason quotes at most this many characters of a value. */
 const SHOWN = 60;
 
-function validators() {
-    if (!compiled) {
+let job: { validate: ValidateFunction; items: Map<string, ValidateFunction> } | undefined;
+let settings: ValidateFunction | undefined;
+
+/** The job schema, compiled on first use; with the item schema of each list, for `invalidItems`. */
+function jobValidators() {
+    if (!job) {
         // allErrors: report every failure at once (ajv-errors needs it too); verbose: keep the failing
         // value and its schema, which the reasons quote. strictTypes is off because if/then rules name
         // properties without repeating their types.
@@ -61,19 +65,32 @@ function validators() {
         ajv.addKeyword({ keyword: "maxLength", type: "string", schemaType: "number", errors: true, validate: maxLength });
         ajv.addKeyword({ keyword: "uniqueIgnoringCase", type: "array", schemaType: "boolean", errors: true, validate: uniqueIgnoringCase });
         addErrors(ajv);
-        const job = bounded(jobSchema) as object;
-        compiled = { ajv, job: ajv.compile(job), settings: ajv.compile(settingsSchema), items: new Map() };
-        // The item schemas of the lists, for `invalidItems`: compiled from the job schema (so that their
-        // $refs resolve), once per distinct schema (the seven id lists share one).
+        const schema = bounded(jobSchema) as object;
+        job = { validate: ajv.compile(schema), items: new Map() };
+        // The item schemas of the lists: taken from the compiled job schema (so that their $refs
+        // resolve), once per distinct schema (the seven id lists share one).
         const byContent = new Map<string, ValidateFunction>();
-        for (const [pointer, item] of listItems(job)) {
+        for (const [pointer, item] of listItems(schema)) {
             const content = JSON.stringify(item);
             if (!byContent.has(content)) byContent.set(content, ajv.getSchema(`${jobSchema.$id}${pointer}/if/items`)!);
-            compiled.items.set(pointer, byContent.get(content)!);
+            job.items.set(pointer, byContent.get(content)!);
         }
-        compileCount++;
     }
-    return compiled;
+    return job;
+}
+
+/**
+ * The settings schema, on an Ajv of its own (settings.ts gives it the schema's types: not ajv's
+ * coerceTypes, which turns "Infinity" and "1e400" into numbers that pass integer, minimum and maximum).
+ */
+function settingsValidator(): ValidateFunction {
+    if (!settings) {
+        const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+        addFormats(ajv, ["uri"]);
+        addErrors(ajv);
+        settings = ajv.compile(settingsSchema);
+    }
+    return settings;
 }
 
 /**
@@ -118,8 +135,7 @@ const KEPT_OUTSIDE = new Set(["type", ...SIZE_KEYWORDS, "$schema", "$id", "$comm
  * report each. So each value's size keywords are checked first and its other keywords only when the
  * size is within bounds (`{type, maxItems, if: {maxItems}, then: {items, ...}}`); the work is then
  * bounded by the schema's limits, not by the input. An object that forbids unknown properties gets
- * maxProperties: its declared properties plus MAX_FAILURES. And a `${/pointer}` of an errorMessage is
- * left for `fill`, as ajv-errors would quote the value whole (a 1 MB string) and NaN as null.
+ * maxProperties: its declared properties plus MAX_FAILURES.
  */
 function bounded(schema: unknown): unknown {
     if (!schema || typeof schema !== "object" || Array.isArray(schema)) return schema;
@@ -129,7 +145,7 @@ function bounded(schema: unknown): unknown {
     for (const key of SUBSCHEMA_MAPS) {
         if (node[key]) node[key] = Object.fromEntries(Object.entries(node[key] as object).map(([k, v]) => [k, bounded(v)]));
     }
-    if ("errorMessage" in node) node.errorMessage = deferTemplates(node.errorMessage);
+    if (JSON.stringify(node.errorMessage ?? "").includes("${")) throw new Error("errorMessage: state the rule; the value given is quoted by validate.ts");
     if (node.additionalProperties === false && node.properties && node.maxProperties === undefined) {
         node.maxProperties = Object.keys(node.properties).length + MAX_FAILURES;
     }
@@ -164,45 +180,26 @@ function boundItems(node: Record<string, unknown>): void {
     // uniqueItems compares in one pass when its sibling `items` gives a scalar type, else pair by pair.
     if (unique) node.then = { ...(unique.uniqueItems && item.type ? { items: { type: item.type } } : {}), ...unique };
     // The `if` failed: some item is invalid. One failure, at no cost; `invalidItems` finds the items.
-    node.else = { not: {}, errorMessage: { not: "has invalid items" } };
+    node.else = { not: {} };
     LIST_CHECKS.add(node.else as object);
-}
-
-/** `${/a/b}` in a message becomes a marker that `fill` replaces by the value, shortened. */
-const TEMPLATE = /\$\{([^}]*)\}/g;
-const MARKER = /\u0000([^\u0000]*)\u0000/g;
-
-function deferTemplates(message: unknown): unknown {
-    if (typeof message === "string") {
-        return message.replace(TEMPLATE, (_, pointer: string) => {
-            if (!pointer.startsWith("/")) throw new Error(`errorMessage: only absolute pointers are supported, not \${${pointer}}`);
-            return `\u0000${pointer}\u0000`;
-        });
-    }
-    if (message && typeof message === "object") {
-        return Object.fromEntries(Object.entries(message).map(([k, v]) => [k, deferTemplates(v)]));
-    }
-    return message;
-}
-
-function fill(message: string, root: unknown): string {
-    return message.replace(MARKER, (_, pointer: string) => show(valueAt(root, pointerSegments(pointer))));
 }
 
 /** Validates DeploymentJob inputs; values still unknown at preview are skipped, as their rules cannot be judged yet. */
 export function validateJobInputs(inputs: Record<string, unknown>): CheckFailure[] {
-    const validate = validators().job;
+    const { validate } = jobValidators();
     if (validate(inputs)) return [];
     return toFailures(validate.errors ?? [], "DeploymentJob", inputs);
 }
 
-/** Validates the provider settings (gateway URL, username, password); the password is never quoted. */
-export function validateSettings(settings: Record<string, unknown>): CheckFailure[] {
-    const validate = validators().settings;
-    if (validate(settings)) return [];
-    return toFailures(validate.errors ?? [], "qualys provider settings", settings).map((f) =>
-        f.property === "password" ? { property: f.property, reason: f.reason.replace(/ \(got .*\)$/s, "") } : f,
-    );
+/**
+ * Validates the provider settings (gateway URL, username, password, limits), given as read from stack
+ * config or the environment: returns them typed (strings coerced to the schema's types) and the
+ * failures. A secret (writeOnly in the schema: the password) is never quoted.
+ */
+export function validateSettings(raw: Record<string, unknown>): { settings: Record<string, unknown>; failures: CheckFailure[] } {
+    const validate = settingsValidator();
+    const failures = validate(raw) ? [] : toFailures(validate.errors ?? [], "qualys provider settings", raw);
+    return { settings: raw, failures };
 }
 
 /**
@@ -224,7 +221,7 @@ function toFailures(errors: ErrorObject[], what: string, root: unknown): CheckFa
             more++;
             return;
         }
-        const failure = { property: joinPath(segments.map(safeSegment)), reason: reasonFor(error, inner, what, root) };
+        const failure = { property: joinPath(segments.map(safeSegment)), reason: reasonFor(error, inner, what) };
         const key = `${failure.property}\u0000${failure.reason}`;
         if (!seen.has(key)) {
             seen.add(key);
@@ -244,7 +241,7 @@ function toFailures(errors: ErrorObject[], what: string, root: unknown): CheckFa
     return failures;
 }
 
-/** A rule with its own message (ajv-errors) wraps the error it replaces, which has the path. */
+/** A rule with its own phrase (ajv-errors) wraps the error it replaces, which has the path and the value. */
 function innerError(error: ErrorObject): ErrorObject {
     return error.keyword === "errorMessage" ? ((error.params as { errors?: ErrorObject[] }).errors?.[0] ?? error) : error;
 }
@@ -258,12 +255,12 @@ function listItems(schema: unknown, pointer = "#"): [string, unknown][] {
 }
 
 /**
- * For a list's "has invalid items" (see `boundItems`): the errors of its first invalid items, checked
+ * For a list's invalid-items failure (see `boundItems`): the errors of its first invalid items, checked
  * one by one, one more than can be reported (`cut` when the list may hold more still).
  */
 function invalidItems(error: ErrorObject): { errors: ErrorObject[]; cut: boolean } | undefined {
     if (error.keyword !== "not" || !LIST_CHECKS.has(error.parentSchema as object)) return undefined;
-    const check = validators().items.get(error.schemaPath.replace(/\/else\/not$/, ""));
+    const check = jobValidators().items.get(error.schemaPath.replace(/\/else\/not$/, ""));
     if (!check) throw new Error(`no item schema for the list at ${error.schemaPath}`);
     const list = error.data as unknown[];
     const errors: ErrorObject[] = [];
@@ -297,23 +294,6 @@ function isUnknownAt(root: unknown, segments: string[]): boolean {
     return value === UNKNOWN;
 }
 
-function valueAt(root: unknown, segments: string[]): unknown {
-    let value = root;
-    for (const segment of segments) {
-        if (!value || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return undefined;
-        value = (value as Record<string, unknown>)[segment];
-    }
-    return value;
-}
-
-function reasonFor(error: ErrorObject, inner: ErrorObject, what: string, root: unknown): string {
-    if (error.keyword !== "errorMessage") return reasonOf(error, what);
-    // A rule with its own message (ajv-errors), its values filled in here, shortened.
-    const reason = fill(error.message ?? "is invalid", root);
-    const where = inner.keyword === "pattern" ? forbiddenAt(String((inner.params as { pattern: string }).pattern), inner.data) : undefined;
-    return where ? `${reason} (${where})` : reason;
-}
-
 /** The most specific path: ajv reports `required` and `additionalProperties` on the parent object. */
 function propertySegments(error: ErrorObject): string[] {
     const params = error.params as Record<string, unknown>;
@@ -327,81 +307,75 @@ function propertySegments(error: ErrorObject): string[] {
     return segments;
 }
 
-/** The keys of an object that its schema does not declare: the first one, and how many. */
+/** The keys of an object that its schema does not declare: the first one, and how many (once per error). */
+const unknownKeysOf = new WeakMap<ErrorObject, { first?: string; count: number }>();
+
 function unknownKeys(error: ErrorObject): { first?: string; count: number } {
-    const then = ((error.parentSchema ?? {}) as { then?: { properties?: object; additionalProperties?: unknown } }).then;
-    if (then?.additionalProperties !== false) return { count: 0 };
-    const declared = then.properties ?? {};
-    let first: string | undefined;
-    let count = 0;
-    for (const key of Object.keys(error.data as object)) {
-        if (Object.prototype.hasOwnProperty.call(declared, key)) continue;
-        first ??= key;
-        count++;
+    let found = unknownKeysOf.get(error);
+    if (!found) {
+        const then = ((error.parentSchema ?? {}) as { then?: { properties?: object; additionalProperties?: unknown } }).then;
+        const declared = then?.additionalProperties === false ? (then.properties ?? {}) : undefined;
+        const keys = declared ? Object.keys(error.data as object).filter((k) => !Object.prototype.hasOwnProperty.call(declared, k)) : [];
+        found = { first: keys[0], count: keys.length };
+        unknownKeysOf.set(error, found);
     }
-    return { first, count };
+    return found;
 }
 
-function reasonOf(error: ErrorObject, what: string): string {
-    const params = error.params as Record<string, any>;
-    const schema = (error.parentSchema ?? {}) as Record<string, any>;
-    const got = () => ` (got ${show(error.data)})`;
-    switch (error.keyword) {
-        case "required":
-            return "is required";
-        case "dependencies":
-            return `is required when ${params.property} is set`;
-        case "additionalProperties":
-            return `is not a property of ${nameAt(error.instancePath, what)}${suggest(params.additionalProperty, schema.properties)}`;
-        case "maxProperties": {
-            const { first, count } = unknownKeys(error);
-            const others = count > 1 ? `, nor are the ${count - 1} other unknown properties given` : "";
-            return first === undefined
-                ? `must have at most ${params.limit} properties (got ${Object.keys(error.data as object).length})`
-                : `is not a property of ${nameAt(error.instancePath, what)}${others}`;
-        }
-        case "type":
-            return `must be ${article(params.type)}${got()}`;
-        case "enum":
-            return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}${got()}`;
-        case "const":
-            return `must be ${show(params.allowedValue)}${got()}`;
-        case "minimum":
-        case "maximum":
-            return typeof schema.minimum === "number" && typeof schema.maximum === "number"
-                ? `must be between ${schema.minimum} and ${schema.maximum}${got()}`
-                : `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${params.limit}${got()}`;
-        case "minLength":
-            return params.limit === 1 ? `must not be empty` : `must be at least ${params.limit} characters long`;
-        case "maxLength":
-            // Characters are counted up to a bound; beyond it, the UTF-16 length says enough.
-            return `must be at most ${params.limit} characters long (got ${lengthOf(String(error.data), 4 * params.limit)})`;
-        case "minItems":
-            return `must have at least ${params.limit} item${params.limit === 1 ? "" : "s"}`;
-        case "maxItems":
-            return `must have at most ${params.limit} items (got ${(error.data as unknown[]).length})`;
-        case "uniqueItems": {
-            const [i, j] = [Math.min(params.i, params.j), Math.max(params.i, params.j)];
-            return `must not repeat an item (items ${i} and ${j} are both ${show((error.data as unknown[])[i])})`;
-        }
-        case "uniqueIgnoringCase":
-            return params.first === params.second
-                ? `must not repeat an item (items ${params.i} and ${params.j} are both ${show(params.first)})`
-                : `must not repeat an id: items ${params.i} and ${params.j} differ only in case (${show(params.first)} and ${show(params.second)}); ids are compared ignoring case`;
-        case "pattern": {
-            const where = forbiddenAt(params.pattern, error.data);
-            return where ? `must not contain the character ${where}` : `must match ${params.pattern}${got()}`;
-        }
-        case "format":
-            return `must be ${FORMAT_NAMES[params.format] ?? `a valid ${params.format}`}${got()}`;
-        case "not":
-            return `must not be ${show(error.data)}`;
-        case "false schema":
-            return `is not allowed here${got()}`;
-        default:
-            return `${error.message ?? "is invalid"}${got()}`;
-    }
+/**
+ * The reason for one failure, from the WORDING table: the rule's phrase (the schema's own errorMessage
+ * where it has one, else the keyword's), then what the rule quotes of the value given, in parentheses:
+ * `must be between 1 and 5 (got 7)`, `must not contain ... (U+0007 at index 3)`. The value of a
+ * writeOnly property (the password) is never quoted.
+ */
+function reasonFor(error: ErrorObject, inner: ErrorObject, what: string): string {
+    const wording = WORDING[inner.keyword] ?? ANY_OTHER;
+    const phrase = error.keyword === "errorMessage" && error.message ? error.message : wording.phrase(inner, what);
+    const secret = (inner.parentSchema as { writeOnly?: boolean } | undefined)?.writeOnly === true;
+    const given = secret ? undefined : wording.given?.(inner);
+    return given ? `${phrase} (${given})` : phrase;
 }
+
+interface Wording {
+    /** The rule, in words, with its limits or allowed values. */
+    phrase: (error: ErrorObject, what: string) => string;
+    /** What of the value given the reason shows, when the phrase does not: `got 7`. */
+    given?: (error: ErrorObject) => string | undefined;
+}
+
+type Params = Record<string, any>;
+const params = (error: ErrorObject) => error.params as Params;
+const got = (error: ErrorObject) => `got ${show(error.data)}`;
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+const ANY_OTHER: Wording = { phrase: (e) => e.message ?? "is invalid", given: got };
+
+/** The words of each ajv keyword (and of this module's own keywords) that the schemas use. */
+const WORDING: Record<string, Wording> = {
+    required: { phrase: () => "is required" },
+    dependencies: { phrase: (e) => `is required when ${params(e).property} is set` },
+    additionalProperties: { phrase: (e, what) => `is not a property of ${nameAt(e.instancePath, what)}${suggest(params(e).additionalProperty, schemaOf(e).properties)}` },
+    maxProperties: { phrase: tooManyProperties, given: (e) => (unknownKeys(e).first === undefined ? `got ${Object.keys(e.data as object).length}` : undefined) },
+    type: { phrase: (e) => `must be ${article(params(e).type)}`, given: got },
+    enum: { phrase: (e) => `must be one of ${(params(e).allowedValues as unknown[]).map(String).join(", ")}`, given: got },
+    const: { phrase: (e) => `must be ${show(params(e).allowedValue)}`, given: got },
+    minimum: { phrase: range, given: got },
+    maximum: { phrase: range, given: got },
+    minLength: { phrase: (e) => (params(e).limit === 1 ? "must not be empty" : `must be at least ${params(e).limit} characters long`) },
+    // Characters are counted up to a bound; beyond it, the UTF-16 length says enough.
+    maxLength: { phrase: (e) => `must be at most ${params(e).limit} characters long`, given: (e) => `got ${lengthOf(String(e.data), 4 * params(e).limit)}` },
+    minItems: { phrase: (e) => `must have at least ${plural(params(e).limit, "item")}` },
+    maxItems: { phrase: (e) => `must have at most ${params(e).limit} items`, given: (e) => `got ${(e.data as unknown[]).length}` },
+    uniqueItems: { phrase: repeatedItem },
+    uniqueIgnoringCase: { phrase: repeatedId },
+    pattern: {
+        phrase: (e) => (forbiddenAt(params(e).pattern, e.data) ? "must not contain a forbidden character" : `must match ${params(e).pattern}`),
+        given: (e) => forbiddenAt(params(e).pattern, e.data) ?? got(e),
+    },
+    format: { phrase: (e) => `must be ${FORMAT_NAMES[params(e).format] ?? `a valid ${params(e).format}`}`, given: got },
+    not: { phrase: (e) => `must not be ${show(e.data)}` },
+    "false schema": { phrase: () => "is not allowed here", given: got },
+};
 
 const FORMAT_NAMES: Record<string, string> = {
     uuid: "a UUID of 8-4-4-4-12 hex digits",
@@ -410,6 +384,36 @@ const FORMAT_NAMES: Record<string, string> = {
     "qualys-datetime": "a date in Qualys' style, like 2025-3-19 04:59:17 AM",
     "iana-timezone": "an IANA time zone such as UTC or America/New_York",
 };
+
+function schemaOf(error: ErrorObject): Params {
+    return (error.parentSchema ?? {}) as Params;
+}
+
+/** `between` when the schema gives both bounds, which reads better than the one that was broken. */
+function range(error: ErrorObject): string {
+    const { minimum, maximum } = schemaOf(error);
+    if (typeof minimum === "number" && typeof maximum === "number") return `must be between ${minimum} and ${maximum}`;
+    return `must be ${error.keyword === "minimum" ? "at least" : "at most"} ${params(error).limit}`;
+}
+
+/** The maxProperties that `bounded` adds means unknown properties: name the first, count the others. */
+function tooManyProperties(error: ErrorObject, what: string): string {
+    const { first, count } = unknownKeys(error);
+    if (first === undefined) return `must have at most ${params(error).limit} properties`;
+    const others = count > 1 ? `, nor are the ${count - 1} other unknown properties given` : "";
+    return `is not a property of ${nameAt(error.instancePath, what)}${others}`;
+}
+
+function repeatedItem(error: ErrorObject): string {
+    const [i, j] = [Math.min(params(error).i, params(error).j), Math.max(params(error).i, params(error).j)];
+    return `must not repeat an item (items ${i} and ${j} are both ${show((error.data as unknown[])[i])})`;
+}
+
+function repeatedId(error: ErrorObject): string {
+    const { i, j, first, second } = params(error);
+    if (first === second) return `must not repeat an item (items ${i} and ${j} are both ${show(first)})`;
+    return `must not repeat an id: items ${i} and ${j} differ only in case (${show(first)} and ${show(second)}); ids are compared ignoring case`;
+}
 
 /** A pattern `^[^...]*$` forbids characters: where is the first one, e.g. `U+200B at index 3`? */
 const FORBIDDEN_CLASS = /^\^\[\^(.+)\]\*\$$/s;
@@ -535,23 +539,11 @@ function nameAt(instancePath: string, what: string): string {
 function suggest(name: string, properties: Record<string, unknown> | undefined): string {
     if (!properties || name.length > SHOWN) return "";
     const lower = name.toLowerCase();
-    const match = Object.keys(properties).find((k) => k.toLowerCase() === lower || (Math.abs(k.length - lower.length) <= 2 && distance(k.toLowerCase(), lower) <= 2));
+    // Within two edits, ignoring case; the lengths first, as the distance is at least their difference.
+    const match = Object.keys(properties).find((k) => Math.abs(k.length - lower.length) <= 2 && distance(k.toLowerCase(), lower) <= 2);
     return match ? `; did you mean ${match}?` : "";
 }
 
-function distance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
-}
 
 function pointerSegments(pointer: string): string[] {
     return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));

@@ -95,12 +95,18 @@ function nested(depth: number): Record<string, unknown> {
     return value;
 }
 
+/** Adds a case: `extra` over the base job of `top`, refused naming `property`. */
+type Add = (name: string, property: string, extra: Record<string, unknown>, top?: string) => void;
+
 /** Issue 17: inputs made to be expensive, misleading or invisible. */
 function hostile(): BadCase[] {
     const cases: BadCase[] = [];
-    const add = (name: string, property: string, extra: Record<string, unknown>, top = property.split(".")[0]) =>
-        cases.push({ name, property, inputs: { ...base(top), ...extra } });
-    // Huge lists.
+    const add: Add = (name, property, extra, top = property.split(".")[0]) => cases.push({ name, property, inputs: { ...base(top), ...extra } });
+    for (const group of [hugeLists, hugeStrings, deepOrMany, invisibleCharacters, everythingAtOnce]) group(add);
+    return cases;
+}
+
+function hugeLists(add: Add): void {
     add("30,000 weekdays on a Weekly job", "recurringWeekDays", { ...WEEKLY, recurringWeekDays: Array(30_000).fill("Monday") });
     add("30,000 distinct bad weekdays on a Daily job", "recurringWeekDays", { scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: Array.from({ length: 30_000 }, (_, i) => `day${i}`) });
     for (const list of ID_LISTS) {
@@ -114,7 +120,9 @@ function hostile(): BadCase[] {
     add("100 e-mail addresses", "notification.emails", { notification: { emails: Array.from({ length: 100 }, (_, i) => `ops${i}@example.com`) } });
     add("1,000 pre-deploy actions", "preDeployActions", { preDeployActions: Array(1000).fill({ scriptType: "sh", script: "true" }) });
     add("adoptJobId with a urn:uuid: prefix", "adoptJobId", { adoptJobId: `urn:uuid:${ID}` });
-    // Huge strings.
+}
+
+function hugeStrings(add: Add): void {
     for (const property of ["name", ...TEXTS, "timezone", "startDateTime", "adoptJobId"]) {
         add(`${property}: 1 MB`, property, setPath({}, property, "x".repeat(MB)));
     }
@@ -122,6 +130,9 @@ function hostile(): BadCase[] {
     add("a 1 MB e-mail address", "notification.emails[0]", { notification: { emails: [`${"a".repeat(MB)}@example.com`] } });
     add("a 1 MB string for a number", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: "7".repeat(MB), exponentialBackoffInterval: 1 } });
     add("an unknown property with a 1 MB name", `${"k".repeat(60)}…(${MB} characters)`, { ["k".repeat(MB)]: true }, "k");
+}
+
+function deepOrMany(add: Add): void {
     // Deep nesting: 100 levels (the harness's protobuf encoder overflows its stack near 2,000).
     add("junk nested 100 levels deep", "junk", { junk: nested(100) });
     add("a number nested 100 levels deep", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: nested(100), exponentialBackoffInterval: 1 } });
@@ -139,7 +150,10 @@ function hostile(): BadCase[] {
     add("a timeout of NaN", "timeout", { timeout: NaN });
     add("noOfReattempts of NaN", "reattemptFailedPatches.noOfReattempts", { reattemptFailedPatches: { noOfReattempts: NaN, exponentialBackoffInterval: 1 } });
     add("a day of the month of Infinity on a Daily job", "dayOfMonth", { scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", dayOfMonth: Infinity });
-    // Invisible characters in the name, and controls and bidi characters in texts.
+}
+
+/** Invisible characters in the name, and controls and bidi characters in texts. */
+function invisibleCharacters(add: Add): void {
     const invisible: [string, string][] = [
         ["a zero-width space", "\u200b"], ["a word joiner", "\u2060"], ["a BOM", "\ufeff"], ["an Arabic letter mark", "\u061c"], ["a right-to-left mark", "\u200f"],
         ["a line separator", "\u2028"], ["a paragraph separator", "\u2029"], ["a left-to-right embedding", "\u202a"], ["a pop directional isolate", "\u2069"],
@@ -153,6 +167,12 @@ function hostile(): BadCase[] {
             add(`${property} with ${what}`, property, property === "dynamicPatchesQQL" ? { ...inputs, isDynamicPatchesQQL: true } : inputs);
         }
     }
+    for (const field of ["script", "description"]) {
+        add(`an action ${field} with an ESC`, `postDeployActions[0].${field}`, { postDeployActions: [{ scriptType: "sh", script: "true", [field]: "echo \u001b[2J" }] }, "postDeployActions");
+    }
+}
+
+function everythingAtOnce(add: Add): void {
     // All of it at once, within the 4 MB the harness's gRPC client takes back (Check echoes the inputs).
     const quarter = 1 << 18;
     add("everything at once", "dynamicPatchesQQL", {
@@ -164,10 +184,6 @@ function hostile(): BadCase[] {
         postDeployment: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, nested(5)])),
         constructor: nested(20), toString: nested(20), ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`unknown${i}`, i])),
     }, "name");
-    for (const field of ["script", "description"]) {
-        add(`an action ${field} with an ESC`, `postDeployActions[0].${field}`, { postDeployActions: [{ scriptType: "sh", script: "true", [field]: "echo \u001b[2J" }] }, "postDeployActions");
-    }
-    return cases;
 }
 
 const cases = corpus();

@@ -111,18 +111,6 @@ describe("proxies", () => {
         }
     });
 
-    test.each([
-        ["other.example", "http://proxy.corp:3128"],
-        [".qualys.com", undefined],
-        ["qualys.com", undefined],
-        ["*", undefined],
-        ["gateway.qg2.apps.qualys.com:8443", "http://proxy.corp:3128"],
-        ["gateway.qg2.apps.qualys.com:443", undefined],
-    ])("NO_PROXY=%s gives the proxy %s for https://gateway.qg2.apps.qualys.com", (noProxy, expected) => {
-        const env = { HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: noProxy };
-        expect(proxyFor("https://gateway.qg2.apps.qualys.com", env)).toBe(expected);
-    });
-
     test("HTTPS_PROXY tunnels to an https gateway with CONNECT, TLS still verified end to end", async () => {
         const [emulator, proxy] = await Promise.all([startEmulator({ tls: { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") } }), startProxy()]);
         try {
@@ -132,6 +120,41 @@ describe("proxies", () => {
             expect(await clientProcess(viaName(emulator.url), { HTTPS_PROXY: proxy.url })).toMatch(/DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate(;|$)/);
         } finally {
             await Promise.all([emulator.close(), proxy.close()]);
+        }
+    });
+});
+
+describe("NO_PROXY, read as curl reads it", () => {
+    test.each([
+        ["other.example", "http://proxy.corp:3128"],
+        [".qualys.com", undefined],
+        // A name covers its subdomains, as in curl, wget, Python and Go (proxy-from-env would match it exactly only).
+        ["qualys.com", undefined],
+        ["*", undefined],
+        ["gateway.qg2.apps.qualys.com:8443", "http://proxy.corp:3128"],
+        ["gateway.qg2.apps.qualys.com:443", undefined],
+        ["apps.qualys.com", undefined],
+        ["*.qualys.com", undefined],
+        ["ualys.com", "http://proxy.corp:3128"],
+        ["other.example, GATEWAY.qg2.apps.qualys.com", undefined],
+    ])("NO_PROXY=%s gives the proxy %s for https://gateway.qg2.apps.qualys.com", (noProxy, expected) => {
+        const env = { HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: noProxy };
+        expect(proxyFor("https://gateway.qg2.apps.qualys.com", env)).toBe(expected);
+    });
+
+    test.each([
+        ["https://10.1.2.3", "10.1.2.3", undefined],
+        ["https://10.1.2.3", "1.2.3", "http://proxy.corp:3128"],
+        ["https://[fd00::5]:8443", "fd00::5", undefined],
+        ["https://[fd00::5]:8443", "[fd00::5]:8443", undefined],
+        ["https://[fd00::5]:8443", "[fd00::5]:443", "http://proxy.corp:3128"],
+    ])("a gateway at an IP address, %s, with NO_PROXY=%s gets the proxy %s", (gateway, noProxy, expected) => {
+        expect(proxyFor(gateway, { HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: noProxy })).toBe(expected);
+    });
+
+    test("a loopback gateway is never sent to the proxy, whatever NO_PROXY says", () => {
+        for (const gateway of ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"]) {
+            expect(proxyFor(gateway, { HTTP_PROXY: "http://proxy.corp:3128", NO_PROXY: "other.example" })).toBeUndefined();
         }
     });
 });
