@@ -200,9 +200,8 @@ function onePerJobName(candidates: Candidate[], skipped: SkippedJob[]): AdoptedJ
 
 /**
  * The arguments the program declares: the canonical inputs, plus `downloadRandomizeTimeUnit:
- * "MINUTES"` next to a `downloadRandomizeTime`. The canonical form drops that unit as the default
- * (payload.ts DEFAULTS), but the schema reads a missing unit as hours (at most 2), so `check` would
- * refuse `downloadRandomizeTime: 30` alone. Both forms normalize to the same inputs: no change.
+ * "MINUTES"` next to a `downloadRandomizeTime`, for the reader. The canonical form drops that unit as
+ * the default (canonical.ts); both forms are the same inputs to check and diff: no change.
  */
 export function programArgs(inputs: DeploymentJobInputs): DeploymentJobInputs {
     if (inputs.downloadRandomizeTime === undefined || inputs.downloadRandomizeTimeUnit !== undefined) return inputs;

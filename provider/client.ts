@@ -181,8 +181,8 @@ interface PagingPolicy<T> {
     fetch(pageNumber: number): Promise<{ items: T[]; last?: boolean }>;
     /** What tells an item from the others across pages; undefined: it cannot be told, and always counts as new. */
     key(item: T): string | undefined;
-    /** The error for a page of only items already read. */
-    repeated(pageNumber: number): Error;
+    /** At a page of only items already read: the error, or undefined when that ends the read. */
+    repeated(pageNumber: number): Error | undefined;
     /** The error past `maxPages` pages. */
     tooMany(): Error;
 }
@@ -204,7 +204,11 @@ async function readPages<T>(policy: PagingPolicy<T>): Promise<T[]> {
         const page = await policy.fetch(pageNumber);
         if (page.items.length === 0) return items;
         const fresh = page.items.filter(isNew);
-        if (fresh.length === 0) throw policy.repeated(pageNumber);
+        if (fresh.length === 0) {
+            const error = policy.repeated(pageNumber);
+            if (error) throw error;
+            return items;
+        }
         for (const key of fresh.map(policy.key)) if (key !== undefined) seen.add(key);
         items.push(...fresh);
         if (page.last || page.items.length < policy.pageSize) return items;
@@ -369,10 +373,10 @@ export class PmClient {
      * notes do (GET); a gateway that answers that with a 405 or 404 is asked as qualysdk does
      * (POST), and the method that worked is kept for the process.
      *
-     * Paging policy (readPages): the results end at a short or empty page, or at a page holding more
-     * than `pageSize` results: a gateway that does not page sends them all at once. A page repeating
-     * only results already read fails, as the job list does: the gateway ignores pageNumber, and a
-     * summary quietly missing assets would hide how their patching went.
+     * Paging policy (readPages): the results end at a short or empty page, or at a page repeating
+     * only results already read (a gateway that ignores paging sends them all on every page). Fewer
+     * assets read than the summary's `assetCount` fails: a summary quietly missing assets would hide
+     * how their patching went.
      */
     async getJobResultsSummary(id: string, pageSize = 100): Promise<ApiJob> {
         const path = `/pm/v1/deploymentjob/${checkedJobId(id, "job results")}/deploymentjobresult/summary`;
@@ -385,13 +389,16 @@ export class PmClient {
                 // The summary's own fields, from the first page.
                 summary ??= { ...page, assets: [] };
                 const items: ApiJob[] = Array.isArray(page?.assets) ? page.assets : [];
-                return { items, last: items.length > pageSize };
+                return { items };
             },
             key: (a) => `${a?.asset?.id}/${a?.jobInstanceId}`,
-            repeated: (pageNumber) =>
-                new QualysApiError(this.resultsMethod ?? "GET", path, 200, `page ${pageNumber} holds only results already read on earlier pages: the gateway seems to ignore pageNumber, so the results cannot be read to their end`, 1),
-            tooMany: () => new QualysApiError("GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1),
+            repeated: () => undefined,
+            tooMany: () => new QualysApiError(this.resultsMethod ?? "GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1),
         });
+        const expected = summary?.assetCount;
+        if (typeof expected === "number" && new Set(assets.map((a) => a?.asset?.id)).size < expected) {
+            throw new QualysApiError(this.resultsMethod ?? "GET", path, 200, `the summary counts ${expected} assets, but its pages hold results for ${new Set(assets.map((a) => a?.asset?.id)).size}: the gateway's paging cannot be read to its end`, 1);
+        }
         return { ...summary, assets };
     }
 

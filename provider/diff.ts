@@ -1,12 +1,11 @@
 // Which inputs changed, and which of those force a new job. Pure and local: no HTTP (design.md fact 5).
-// Both sides go through normalizeInputs, so what the server rewrites or adds is never a change.
+// Both sides are canonical (canonical.ts), so what the server rewrites or adds is never a change.
 import { isDeepStrictEqual } from "node:util";
-import jobSchema from "../schema/deployment-job.schema.json";
-import { DeploymentJobInputs, normalizeInputs, RUN_ONCE_SCHEDULES } from "./payload";
+import { CanonicalInputs, INPUT_KEYS, KEPT_WHEN_ABSENT } from "./canonical";
+import { DeploymentJobInputs, RUN_ONCE_SCHEDULES } from "./payload";
 import { CheckFailure } from "./validate";
 
-/** Every input of a DeploymentJob; anything else in olds (outputs, `__provider`) is not compared. */
-export const INPUT_KEYS = Object.keys(jobSchema.properties) as (keyof DeploymentJobInputs)[];
+export { INPUT_KEYS };
 
 /** Inputs that say how the resource came to be, not what the job is: never a change. */
 export const NOT_COMPARED: string[] = ["adoptJobId"];
@@ -21,15 +20,9 @@ export interface JobDiff {
     replaces: string[];
 }
 
-export function pickInputs(props: object): Partial<DeploymentJobInputs> {
-    const record = props as Record<string, unknown>;
-    return Object.fromEntries(INPUT_KEYS.filter((k) => record[k] !== undefined).map((k) => [k, record[k]]));
-}
-
-export function diffJob(olds: object, news: object): JobDiff {
-    const before = normalizeInputs(pickInputs(olds)) as Record<string, unknown>;
-    const after = normalizeInputs(pickInputs(news)) as Record<string, unknown>;
-    const changed = INPUT_KEYS.filter((k) => !NOT_COMPARED.includes(k) && !isDeepStrictEqual(before[k], after[k]));
+export function diffJob(before: CanonicalInputs, after: CanonicalInputs): JobDiff {
+    const compared = INPUT_KEYS.filter((k) => !NOT_COMPARED.includes(k) && !(KEPT_WHEN_ABSENT.includes(k) && after[k] === undefined));
+    const changed = compared.filter((k) => !isDeepStrictEqual(before[k], after[k]));
     return { changed, replaces: changed.filter((k) => REPLACE_KEYS.includes(k)) };
 }
 
@@ -46,11 +39,9 @@ export function isRunOnce(inputs: Partial<DeploymentJobInputs>): boolean {
  *   run-once job, submits a new run. That is refused with a way to do it on purpose.
  * A replacement into a Disabled job runs nothing; then the other changes belong to the new job.
  */
-export function lockedRunOnceChanges(olds: object, news: object): CheckFailure[] {
-    const before = normalizeInputs(pickInputs(olds));
+export function lockedRunOnceChanges(before: CanonicalInputs, after: CanonicalInputs): CheckFailure[] {
     if (before.status !== "Enabled") return [];
-    const after = normalizeInputs(pickInputs(news));
-    const { changed, replaces } = diffJob(olds, news);
+    const { changed, replaces } = diffJob(before, after);
     const startsAgain = after.status === "Enabled" && isRunOnce(after) && (replaces.length > 0 || !isRunOnce(before));
     const failures: CheckFailure[] = [];
     if (startsAgain) {

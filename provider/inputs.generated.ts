@@ -67,6 +67,8 @@ export interface DeploymentJobInputs {
     additionalDynamicPatchesQQL?: string;
     /** What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it. */
     additionalDynamicQQLType?: 1 | 2;
+    /** Id of a custom patch download URL configured in Qualys PM (an integer, per the update API's documentation). Left out, the job keeps whatever Qualys holds (set in the UI, for example), and a refresh does not report it. */
+    customPatchURLId?: number;
     /** What the user sees before deployment, and whether they may defer it. */
     preDeployment?: {
         /** Message shown to the user before deployment. Default: empty. */
@@ -249,6 +251,8 @@ export interface DeploymentJobArgs {
     additionalDynamicPatchesQQL?: pulumi.Input<string>;
     /** What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it. */
     additionalDynamicQQLType?: pulumi.Input<1 | 2>;
+    /** Id of a custom patch download URL configured in Qualys PM (an integer, per the update API's documentation). Left out, the job keeps whatever Qualys holds (set in the UI, for example), and a refresh does not report it. */
+    customPatchURLId?: pulumi.Input<number>;
     /** What the user sees before deployment, and whether they may defer it. */
     preDeployment?: pulumi.Input<{
         /** Message shown to the user before deployment. Default: empty. */

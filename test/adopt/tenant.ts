@@ -3,7 +3,7 @@
 // carry that the provider does not model), with deterministic ids. Shared by test/adopt and
 // scripts/bench-adopt.ts.
 import type { DeploymentJobInputs } from "../../provider/inputs.generated";
-import { normalizeInputs, toRequest } from "../../provider/payload";
+import { canonicalInputs, toRequest } from "../../provider/payload";
 import type { Job, PmEmulator } from "../emulator/server";
 
 /** A deterministic UUID: `n` numbers within a family, first (as random UUIDs differ from the start), `kind` tells families apart. */
@@ -124,7 +124,7 @@ export function unmanagedJobs(): (SeededJob & { kept: RegExp[] })[] {
             extra: { preDeployActions: [{ action: "Install Software", params: { actionItem: "7-Zip", remediationScope: false }, scriptType: null, script: null }] },
             kept: [/a pre-deploy "Install Software" action/],
         },
-        { id: uuid(JOB, 900_003), inputs: base(3, "Custom patch URL"), extra: { customPatchURLId: "c0ffee00-0000-4000-8000-000000000003" }, kept: [/a custom patch URL \(customPatchURLId c0ffee00-/] },
+        { id: uuid(JOB, 900_003), inputs: base(3, "Custom patch URL"), extra: { customPatchURLId: 4242 }, kept: [/a custom patch URL \(customPatchURLId 4242\)/] },
         { id: uuid(JOB, 900_004), inputs: base(4, "Newer API field"), extra: { maintenanceWindowPolicy: { id: 7, name: "night" } }, kept: [/the field maintenanceWindowPolicy/] },
         { id: uuid(JOB, 900_005), inputs: base(5, "QQL switched off"), extra: { dynamicPatchesQQL: "vendorSeverity:Low" }, kept: [] },
     ];
@@ -157,5 +157,5 @@ export function seed(emulator: PmEmulator, jobs: SeededJob[]): void {
 
 /** What the program must declare for a seeded job: its canonical inputs and adoptJobId. */
 export function expectedArgs(job: SeededJob): Record<string, unknown> {
-    return { ...normalizeInputs(job.inputs), adoptJobId: job.id };
+    return { ...canonicalInputs(job.inputs), adoptJobId: job.id };
 }

@@ -474,19 +474,23 @@ describe("paging is bounded", () => {
     const JOB = "1ca9c211-6c0a-4855-ac49-f9d735b1563c";
     const RESULTS = `/pm/v1/deploymentjob/${JOB}/deploymentjobresult/summary`;
     const asset = (n: number) => ({ asset: { id: `asset-${n}`, name: `asset ${n}` }, jobInstanceId: 1, status: "Success" });
-    /** A results summary whose every page holds `assets`, whatever page is asked. */
-    async function unpagedResults(assets: unknown[]) {
-        return hostileGateway((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: JOB, name: "results", assets })));
+    /** A results summary answering page n of its own paging with `answer(n)`, counting `assetCount` assets. */
+    async function resultsGateway(assetCount: number, answer: (page: number) => unknown[]) {
+        return hostileGateway((req, res) => {
+            const page = Number(new URL(req.url ?? "/", "http://x").searchParams.get("pageNumber"));
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: JOB, name: "results", assetCount, assets: answer(page) }));
+        });
     }
     const resultRequests = (seen: string[]) => seen.filter((r) => r.startsWith(`GET ${RESULTS}`)).length;
+    const ids = (summary: Record<string, any>) => (summary.assets as { asset: { id: string } }[]).map((a) => a.asset.id);
 
-    test("a results summary whose gateway ignores pageNumber fails on the second page rather than return part of the results", async () => {
-        const gateway = await unpagedResults([asset(1), asset(2)]);
+    test("a results summary whose gateway ignores pageNumber but honours the page size fails rather than return part of the results", async () => {
+        const gateway = await resultsGateway(3, () => [asset(1), asset(2)]);
         try {
             const error = await client({ gatewayUrl: gateway.url }).getJobResultsSummary(JOB, 2).catch((e) => e);
             expect(error).toBeInstanceOf(QualysApiError);
             expect(error.message).toBe(
-                `Qualys PM API rejected GET ${RESULTS} (200): page 1 holds only results already read on earlier pages: the gateway seems to ignore pageNumber, so the results cannot be read to their end`,
+                `Qualys PM API rejected GET ${RESULTS} (200): the summary counts 3 assets, but its pages hold results for 2: the gateway's paging cannot be read to its end`,
             );
             expect(resultRequests(gateway.seen)).toBe(2);
         } finally {
@@ -494,13 +498,24 @@ describe("paging is bounded", () => {
         }
     });
 
-    test("a results summary sent whole, past the page size asked, is read in one request", async () => {
-        const gateway = await unpagedResults([asset(1), asset(2), asset(3)]);
+    test("a results summary sent whole on every page, past the page size asked, is read once and complete", async () => {
+        const gateway = await resultsGateway(3, () => [asset(1), asset(2), asset(3)]);
         try {
             const summary = await client({ gatewayUrl: gateway.url }).getJobResultsSummary(JOB, 2);
             expect(summary).toMatchObject({ id: JOB, name: "results" });
-            expect(summary.assets.map((a: { asset: { id: string } }) => a.asset.id)).toEqual(["asset-1", "asset-2", "asset-3"]);
-            expect(resultRequests(gateway.seen)).toBe(1);
+            expect(ids(summary)).toEqual(["asset-1", "asset-2", "asset-3"]);
+            expect(resultRequests(gateway.seen)).toBe(2);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("a gateway paging results by a larger page size of its own is read to its end", async () => {
+        const all = Array.from({ length: 7 }, (_, n) => asset(n));
+        const gateway = await resultsGateway(7, (page) => all.slice(page * 3, page * 3 + 3));
+        try {
+            const summary = await client({ gatewayUrl: gateway.url }).getJobResultsSummary(JOB, 2);
+            expect(ids(summary)).toEqual(all.map((a) => a.asset.id));
         } finally {
             await gateway.close();
         }
