@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "../test/emulator/server";
-import { captureInputs, Declared, Engine } from "../test/harness/engine";
+import { captureInputs, Engine } from "../test/harness/engine";
+import type { Declared } from "../test/helpers/jobs";
 import { toRequest } from "../provider/payload";
 
 /** `pulumi up --parallel` default: 4 per core, 8 on this 2-core machine (the CLI's own --help says so). */
@@ -160,11 +161,12 @@ async function measure(n: number): Promise<Row> {
     const floor = new Engine({ stateFile: path.join(dir, "floor.json"), config, parallel: PARALLEL });
     await floor.start();
     const trivial = await captureTrivial(n);
-    await floor.up(declared, trivial);
+    await floor.createAll(trivial);
     const floorPeak = peakRssMb(floor.pid);
     // As the engine does, each operation gets a provider process of its own, started before the clock.
     await floor.restart();
-    const [, floorPreview] = await timed(() => floor.preview(declared, trivial));
+    // A no-op preview sends Check and Diff for each job.
+    const [, floorPreview] = await timed(() => floor.diffAll(trivial));
     await floor.stop();
 
     const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: PARALLEL });
@@ -172,25 +174,25 @@ async function measure(n: number): Promise<Row> {
     emulator.options.latencyMs = LATENCY_MS;
     const count = () => emulator.requests.length;
     let mark = count();
-    await engine.up(declared, captured);
-    const up = engine.lastApplyMs;
+    await engine.createAll(captured);
+    const up = engine.lastCreateMs;
     const upRequests = emulator.requests.slice(mark).filter((r) => r.route !== "auth").length;
     // The recovery index (provider/recovery.ts): listed once per run and platform, not per job.
     const upListRequests = emulator.requests.slice(mark).filter((r) => r.route === "list").length;
     const peak = peakRssMb(engine.pid);
     await engine.restart();
     mark = count();
-    const [, preview] = await timed(() => engine.preview(declared, captured));
+    const [, preview] = await timed(() => engine.diffAll(captured));
     const previewRequests = count() - mark;
     await engine.restart();
     mark = count();
-    const [, refresh] = await timed(() => engine.refresh());
+    const [, refresh] = await timed(() => engine.readAll());
     const refreshRequests = count() - mark;
     const stateBytes = fs.statSync(path.join(dir, "state.json")).size;
     const providerBytes = Buffer.byteLength(String(captured.get("job-0")!.__provider));
     await engine.restart();
     mark = count();
-    const [, destroy] = await timed(() => engine.destroy());
+    const [, destroy] = await timed(() => engine.deleteAll());
     const destroyRequests = count() - mark;
     const auths = emulator.requests.filter((r) => r.route === "auth").length;
     await engine.stop();
@@ -202,12 +204,12 @@ async function measure(n: number): Promise<Row> {
     const bare = new Engine({ stateFile: path.join(dir, "bare.json"), config, parallel: PARALLEL });
     await bare.start();
     const bareInputs = await captureTrivial(n, { url: emulator.url, token });
-    await bare.up(declared, bareInputs);
-    const bareUp = bare.lastApplyMs;
+    await bare.createAll(bareInputs);
+    const bareUp = bare.lastCreateMs;
     await bare.restart();
-    const [, bareRefresh] = await timed(() => bare.refresh());
+    const [, bareRefresh] = await timed(() => bare.readAll());
     await bare.restart();
-    const [, bareDestroy] = await timed(() => bare.destroy());
+    const [, bareDestroy] = await timed(() => bare.deleteAll());
     await bare.stop();
     await emulator.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -245,9 +247,9 @@ async function throttledUp(n: number, limit: number, pacing: boolean) {
     const captured = await captureInputs(declared);
     const engine = new Engine({ stateFile: path.join(dir, "state.json"), config, parallel: 10, env: { QUALYS_ADAPTIVE_PACING: String(pacing) } });
     await engine.start();
-    const failure = await engine.up(declared, captured).then(() => undefined, (e: Error) => e.message.split("\n")[0]);
+    const failure = await engine.createAll(captured).then(() => undefined, (e: Error) => e.message.split("\n")[0]);
     if (failure) console.error(`  (R ${limit || "none"}, pacing ${pacing}): first failure: ${failure.slice(0, 300)}`);
-    const wallMs = engine.lastApplyMs;
+    const wallMs = engine.lastCreateMs;
     const recorded = Object.keys(engine.readState()).length;
     await engine.stop();
     const sent = emulator.requests.filter((r) => r.route !== "auth");

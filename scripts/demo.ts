@@ -1,8 +1,8 @@
 // `npm run demo`: the repo's Pulumi program (examples/demo) against the PM API emulator on
 // loopback: preview, up, an edit made "in the Qualys UI", refresh showing the drift, a preview
 // proposing to restore it, destroy. Uses the real Pulumi engine when a CLI is found (Automation
-// API, file backend in a temp folder); otherwise says so and drives Pulumi's dynamic-provider
-// server through the test harness.
+// API, file backend in a temp folder); otherwise says so and sends the engine's calls to Pulumi's
+// dynamic-provider server through the test harness, showing the provider's answers.
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, PmEmulator } from "../test/emulator/server";
@@ -55,31 +55,32 @@ async function withEngine(binDir: string, emulator: PmEmulator): Promise<void> {
 
 async function withHarness(emulator: PmEmulator): Promise<void> {
     console.log("No Pulumi CLI found (npm run pulumi:install builds one where Go is present):");
-    console.log("driving @pulumi/pulumi's dynamic-provider server through test/harness instead.");
+    console.log("sending the engine's calls to @pulumi/pulumi's dynamic-provider server through test/harness instead;");
+    console.log("what the plan would be is the engine's to say, so the provider's own answers are shown.");
     const engine = new Engine({
         stateFile: path.join(os.tmpdir(), `qualys-demo-${process.pid}.json`),
         config: Object.fromEntries(Object.entries(CONFIG(emulator.url)).map(([k, v]) => [k, v.value])),
         secretKeys: ["qualys:password"],
     });
     // The same program as the engine path, run under mocks to get what the SDK would send.
-    const captured = await captureProgram(() => demoProgram());
-    const declared = [...captured.keys()].map((name) => ({ name, args: {} as never }));
-    const show = (steps: { name: string; op: string; changed: string[] }[]) => steps.forEach((s) => console.log(`  ${s.op.padEnd(7)} ${s.name}${s.changed.length ? `  changes: ${s.changed.join(", ")}` : ""}`));
+    const program = await captureProgram(() => demoProgram());
     await engine.start();
     try {
-        step(1, "preview");
-        show(await engine.preview(declared, captured));
-        step(2, "up");
-        show(await engine.up(declared, captured));
+        step(1, "preview: Check for each job");
+        console.log(`  accepted: ${[...(await engine.checkAll(program)).keys()].join(", ")}`);
+        step(2, "up: Check, then Create, for each job");
+        await engine.createAll(program);
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
         step(3, "someone edits a job in the Qualys UI");
         editInQualysUi(emulator);
-        step(4, "refresh: the drift is recorded");
-        console.log(`  drifted: ${(await engine.refresh()).join(", ")}`);
-        step(5, "preview: proposes to restore the declared job");
-        show(await engine.preview(declared, captured));
-        step(6, "destroy");
-        await engine.destroy();
+        step(4, "refresh: Read for each job records what Qualys holds");
+        await engine.readAll();
+        const windows = engine.readState()["windows-reattempts"];
+        console.log(`  windows-reattempts is recorded with reattemptFailedPatches ${JSON.stringify(windows.inputs.reattemptFailedPatches)}`);
+        step(5, "preview: the provider's Diff of each job against the program");
+        for (const [name, diff] of Object.entries(await engine.diffAll(program))) console.log(`  ${name}: ${diff.changes ? "changes (the next up restores the declared job)" : "no changes"}`);
+        step(6, "destroy: Delete for each job");
+        await engine.deleteAll();
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
     } finally {
         await engine.stop();

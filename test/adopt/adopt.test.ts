@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { reportOf, resourceNames, slugOf, tsString } from "../../provider/adopt";
-import { FACT_KEYS, normalizeInputs } from "../../provider/payload";
+import { FACT_KEYS, canonicalInputs } from "../../provider/payload";
 import { validateJobInputs } from "../../provider/validate";
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { captureInputs, captureProgram, Engine } from "../harness/engine";
@@ -45,9 +45,9 @@ function argsOf(program: string): Map<string, Record<string, unknown>> {
 }
 
 /** Runs a generated program under Pulumi's mocks; each DeploymentJob's arguments by resource name, without `__provider`. */
-async function declaredBy(program: string, expected: number): Promise<Map<string, Record<string, unknown>>> {
+async function declaredBy(program: string): Promise<Map<string, Record<string, unknown>>> {
     const run = compiled(program);
-    const captured = await captureProgram(() => run(require), pulumi, expected);
+    const captured = await captureProgram(() => run(require), pulumi);
     return new Map([...captured].map(([name, inputs]) => {
         const { __provider: _code, ...args } = inputs;
         return [name, args];
@@ -78,7 +78,7 @@ test("adopt lists every page of both platforms, reads each job once, writes noth
     const byId = new Map([...declared].map(([name, args]) => [args.adoptJobId, { name, args }]));
     for (const job of jobs) {
         const found = byId.get(job.id);
-        expect({ id: job.id, args: normalizeInputs(found?.args ?? {}) }).toEqual({ id: job.id, args: expectedArgs(job) });
+        expect({ id: job.id, args: canonicalInputs(found?.args ?? {}) }).toEqual({ id: job.id, args: expectedArgs(job) });
     }
     keepOutput("adopt-program.ts", program);
     keepOutput("adopt-stderr.txt", run.stderr);
@@ -91,7 +91,7 @@ test("the program type-checks as a default Pulumi TypeScript project compiles it
     const run = await runAdopt(["--out", "index.ts"], qualysEnv(emulator.url), { cwd: dir });
     expect(run.status).toBe(0);
     expect(typeCheck(dir, "index.ts")).toEqual([]);
-    const declared = await declaredBy(fs.readFileSync(path.join(dir, "index.ts"), "utf8"), jobs.length);
+    const declared = await declaredBy(fs.readFileSync(path.join(dir, "index.ts"), "utf8"));
     expect([...declared.values()].find((args) => args.adoptJobId === uuid(0x10b, 777))?.name).toBe("Quotes \" and \\ back`slash ${x} */ // «ü» 🚀");
 });
 
@@ -168,7 +168,7 @@ test("a job with parts the schema does not model is adopted, and its comment say
     }
     expect(run.stdout).toContain('// Held by Qualys but not expressible here, so the next update clears it: dynamicPatchesQQL "vendorSeverity:Low"');
     expect(run.stderr).toMatch(/; 4 keep parts the program does not manage \(see their comments\); 1 hold values the next update clears/);
-    const declared = await declaredBy(run.stdout, special.length);
+    const declared = await declaredBy(run.stdout);
     expect(declared.size).toBe(special.length);
 });
 
@@ -183,16 +183,17 @@ test("through Pulumi's dynamic-provider server, the adopted program records each
     });
     await engine.start();
     try {
-        const captured = await captureProgram(() => compiled(program)(require), pulumi, special.length);
-        const declared = [...captured.keys()].map((name) => ({ name, args: {} as never }));
-        expect((await engine.up(declared, captured)).map((step) => step.op)).toEqual(special.map(() => "create"));
+        await engine.createAll(await captureProgram(() => compiled(program)(require), pulumi));
+        expect(Object.values(engine.readState()).map((entry) => entry.id).sort()).toEqual(special.map((job) => job.id).sort());
         expect(writes()).toEqual([]);
 
         const kept = special.filter((job) => job.kept.length);
         let edited = program;
         for (const job of kept) edited = edited.replace(`    adoptJobId: "${job.id}",`, `    description: "edited in code",\n    adoptJobId: "${job.id}",`);
-        const steps = await engine.up(declared, await captureProgram(() => compiled(edited)(require), pulumi, special.length));
-        expect(steps.filter((step) => step.op === "update").map((step) => step.changed)).toEqual(kept.map(() => ["description"]));
+        const editedJobs = await captureProgram(() => compiled(edited)(require), pulumi);
+        const names = Object.entries(engine.readState()).filter(([, entry]) => kept.some((job) => job.id === entry.id)).map(([name]) => name);
+        const diffs = await engine.updateAll(new Map(names.map((name) => [name, editedJobs.get(name)!])));
+        expect(Object.values(diffs).map((diff) => diff.changes)).toEqual(kept.map(() => true));
         expect(writes().filter((w) => w.startsWith("PATCH"))).toHaveLength(kept.length);
         for (const job of kept) {
             const stored = emulator.state.jobs.get(job.id)!;
@@ -220,7 +221,7 @@ test("a job the provider cannot represent is skipped with a line on standard err
     for (const job of unadoptableJobs()) expect(program).not.toContain(job.id);
     expect(program).toContain("// Not here: 3 jobs the provider cannot represent (the command named each one on standard error).");
     expect(run.stderr).toMatch(/adopt: 12 of 15 jobs listed \(Linux 7, Windows 8\) written; 3 skipped \(named above\); [\d.]+ s\n$/);
-    expect((await declaredBy(program, 12)).size).toBe(12);
+    expect((await declaredBy(program)).size).toBe(12);
 });
 
 test("progress lines on standard error say what was listed, read and written, and a summary ends the run; --quiet keeps only the summary", async () => {
@@ -358,7 +359,7 @@ test("the import file holds each job's canonical inputs and outputs under its re
         const { adoptJobId: _id, ...canonical } = expectedArgs(job);
         const { __provider: code, ...inputs } = entry.inputs;
         expect({ type: entry.type, code }).toEqual({ type: "pulumi-nodejs:dynamic/qualys:DeploymentJob", code: probe.__provider });
-        expect(normalizeInputs(inputs)).toEqual(canonical);
+        expect(canonicalInputs(inputs)).toEqual(canonical);
         // The inputs pass the provider's check, which `pulumi import` runs on them.
         expect(validateJobInputs(inputs)).toEqual([]);
         expect(entry.outputs).toMatchObject({ ...canonical, __provider: code, serverStatus: expect.stringMatching(/^(Disabled|Enabled|Prepared)$/), customerId: emulator.options.customerId, createdBy: "emulator_user" });

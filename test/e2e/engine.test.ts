@@ -1,15 +1,20 @@
-// The lifecycle through the real Pulumi engine (Automation API, local file backend) against the
-// emulator. Needs the Pulumi CLI: on PATH or built by `npm run pulumi:install`. Without it, this
-// suite reports itself as skipped, by name; it never passes silently.
+// What the engine plans and records, through the real Pulumi engine (Automation API, local file
+// backend) against the emulator: no change on a second preview, update or replace, drift recorded by
+// refresh and restored, adoption, refusals at preview, a partially created job kept. The planning
+// semantics are asserted here only: test/harness sends calls, it plans nothing. Needs the Pulumi
+// CLI: on PATH or built by `npm run pulumi:install`. Without it, this suite reports itself as
+// skipped, by name; it never passes silently.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as automation from "@pulumi/pulumi/automation";
 import { PmEmulator, startEmulator } from "../emulator/server";
-import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import { changedKeys, Declared } from "../harness/engine";
-import { cliAbout, cliVersion, EngineStack, engineStack, findPulumiCli } from "./cli";
+import { DeploymentJobInputs, toRequest } from "../../provider/payload";
+import { UNKNOWN } from "../../provider/validate";
+import { cliAbout, cliVersion, EngineStack, findPulumiCli } from "./cli";
+import { emulatorStack, events, keepAndRemove, PASSWORD, programOf, recordedJobs, requestsSince, stepsOf } from "./program";
 
 const binDir = findPulumiCli();
 const describeWithCli = binDir ? describe : describe.skip;
@@ -17,45 +22,10 @@ if (!binDir) {
     console.warn("SKIPPED: test/e2e (real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
 }
 
-const PASSWORD = "demo-password";
 let emulator: PmEmulator;
 let declared: Declared[] = [];
 let env: EngineStack;
 
-/** The inline program: declares whatever `declared` holds now. */
-const program: automation.PulumiFn = async () => {
-    const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
-    const urns: Record<string, unknown> = {};
-    for (const d of declared) urns[d.name] = new DeploymentJob(d.name, d.args, d.import ? { import: d.import } : undefined).id;
-    return urns;
-};
-
-function events(list: automation.EngineEvent[]) {
-    return (event: automation.EngineEvent) => list.push(event);
-}
-
-interface Step {
-    /** The first op the engine reports for the resource. */
-    op: string;
-    /** The inputs that op changes. */
-    diffs: string[];
-    /** Every op, in order (a replacement is three). */
-    ops: string[];
-}
-
-/** Per resource name, the steps of an operation, from the engine's own events. */
-function plan(list: automation.EngineEvent[]): Record<string, Step> {
-    const out: Record<string, Step> = {};
-    for (const e of list) {
-        const m = e.resourcePreEvent?.metadata;
-        if (!m || !m.urn.includes("DeploymentJob")) continue;
-        // The Node dynamic provider returns no property list with its Diff (no detailedDiff), so the
-        // engine's `diffs` is empty; what `preview --diff` shows is the old and new inputs compared.
-        const step = (out[m.urn.split("::").pop()!] ??= { op: m.op, diffs: changedKeys(m.old?.inputs ?? {}, m.new?.inputs ?? {}), ops: [] });
-        step.ops.push(m.op);
-    }
-    return out;
-}
 
 describeWithCli("through the real Pulumi engine", () => {
     jest.setTimeout(240_000);
@@ -72,20 +42,9 @@ describeWithCli("through the real Pulumi engine", () => {
             { name: "windows-reattempts", args: windowsReattempts() },
         ];
         const name = expect.getState().currentTestName!.replace(/\W+/g, "-").slice(0, 40);
-        env = await engineStack(binDir!, name, program, {
-            "qualys:gatewayUrl": { value: emulator.url },
-            "qualys:username": { value: "demo-user" },
-            "qualys:password": { value: PASSWORD, secret: true },
-        });
+        env = await emulatorStack(binDir!, name, emulator, programOf(() => declared));
     });
-    afterEach(async () => {
-        keepOutput(`e2e-output-${path.basename(env.workDir)}.txt`, env.output.join("\n"));
-        // The state as the engine wrote it (secrets encrypted), for the suite's leak scan.
-        for (const file of (fs.readdirSync(env.stateDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".json"))) {
-            keepOutput(`e2e-state-${path.basename(env.workDir)}-${path.basename(file)}`, fs.readFileSync(path.join(env.stateDir, file), "utf8"));
-        }
-        await env.cleanup();
-    });
+    afterEach(() => keepAndRemove(env, "e2e"));
 
     test("the CLI is the pinned build and runs with no network", () => {
         const pinned = /version="\$\{1:-\$\{PULUMI_CLI_VERSION:-([\d.]+)\}\}"/.exec(fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "install-pulumi.sh"), "utf8"))![1];
@@ -94,76 +53,106 @@ describeWithCli("through the real Pulumi engine", () => {
         expect(cliAbout(binDir!)).toMatch(/^CLI\s*\nVersion\s+3\.\d+\.\d+/);
     });
 
-    test("up creates the seed's two jobs; a preview expecting no changes passes and makes no request", async () => {
+    test("up creates the seed's two jobs as declared; a preview expecting no changes passes and makes no request", async () => {
         const up = await env.run(env.stack.up());
         expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
-        expect(emulator.jobs().map((j) => j.platform).sort()).toEqual(["Linux", "Windows"]);
+        const linux = emulator.jobs().find((j) => j.platform === "Linux")!;
+        expect(linux.preDeployActions[0]).toMatchObject({ action: "Run Script", params: { actionItem: "makecache Pre-Action", defaultScriptType: "MakeCache", remediationScope: false }, scriptType: "sh" });
+        const windows = emulator.jobs().find((j) => j.platform === "Windows")!;
+        expect(windows).toMatchObject({ enableReattemptFailedPatches: true, reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 15 } });
         const mark = emulator.requests.length;
         await env.run(env.stack.preview({ expectNoChanges: true }));
         expect(emulator.requests.slice(mark)).toEqual([]);
     });
 
-    test("a changed exponentialBackoffInterval updates in place with one PATCH; a new platform replaces; a removed resource is deleted", async () => {
+    test("a changed exponentialBackoffInterval reads the job and updates it in place with one PATCH, after which nothing changes; a new platform replaces, creating the new job before deleting the old; a removed resource is deleted", async () => {
         await env.run(env.stack.up());
         const windowsId = emulator.jobs().find((j) => j.platform === "Windows")!.id;
+        const linuxId = emulator.jobs().find((j) => j.platform === "Linux")!.id;
         declared[1].args = windowsReattempts({ reattemptFailedPatches: { noOfReattempts: 5, exponentialBackoffInterval: 10 } });
         const previewed: automation.EngineEvent[] = [];
         const shown = await env.run(env.stack.preview({ diff: true, onEvent: events(previewed) }));
-        expect(plan(previewed)["windows-reattempts"]).toMatchObject({ op: "update", diffs: ["reattemptFailedPatches"] });
+        expect(stepsOf(previewed)).toMatchObject({ "windows-reattempts": { op: "update", diffs: ["reattemptFailedPatches"] }, "linux-makecache": { op: "same" } });
         expect(shown.stdout).toMatch(/~ reattemptFailedPatches: \{\n\s+~ exponentialBackoffInterval: 15 => 10/);
         const mark = emulator.requests.length;
         await env.run(env.stack.up());
-        expect(emulator.requests.slice(mark).filter((r) => r.route === "update")).toHaveLength(1);
+        expect(requestsSince(emulator, mark)).toEqual(["GET get", "PATCH update"]);
         expect(emulator.state.jobs.get(windowsId)!.reattemptFailedPatches.exponentialBackoffInterval).toBe(10);
+        await env.run(env.stack.preview({ expectNoChanges: true }));
 
         declared[0].args = { ...windowsReattempts(), name: "was linux" };
         const replaced: automation.EngineEvent[] = [];
         await env.run(env.stack.up({ onEvent: events(replaced) }));
         // Create before delete, as the provider's Diff (deleteBeforeReplace false) asks.
-        expect(plan(replaced)["linux-makecache"].ops).toEqual(["create-replacement", "replace", "delete-replaced"]);
+        expect(stepsOf(replaced)["linux-makecache"].ops).toEqual(["create-replacement", "replace", "delete-replaced"]);
+        expect(emulator.state.jobs.has(linuxId)).toBe(false);
         expect(emulator.jobs().map((j) => j.platform)).toEqual(["Windows", "Windows"]);
 
         declared = declared.slice(1);
         const removed = await env.run(env.stack.up());
         expect(removed.summary.resourceChanges).toMatchObject({ delete: 1 });
         expect(emulator.jobs().map((j) => j.id)).toEqual([windowsId]);
+        expect(Object.keys(await recordedJobs(env))).toEqual(["windows-reattempts"]);
     });
 
-    test("an out-of-band edit: refresh records it, preview proposes to restore exactly that property, up restores it", async () => {
+    test("refresh with no edit finds no change though the server's answers differ from the requests; edits outside Pulumi are recorded by refresh, the preview proposes to restore exactly those properties, and up restores them", async () => {
+        declared[1].args = windowsReattempts({ status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
         await env.run(env.stack.up());
         const before = emulator.requests.length;
-        await env.run(env.stack.refresh());
+        await env.run(env.stack.refresh({ expectNoChanges: true }));
         await env.run(env.stack.preview({ expectNoChanges: true }));
         expect(emulator.requests.slice(before).filter((r) => r.route !== "get" && r.route !== "auth")).toEqual([]);
 
         const windows = emulator.jobs().find((j) => j.platform === "Windows")!;
-        emulator.editJob(windows.id, (job) => (job.reattemptFailedPatches = { noOfReattempts: 1, exponentialBackoffInterval: 15 }));
+        const linux = emulator.jobs().find((j) => j.platform === "Linux")!;
+        emulator.editJob(windows.id, (job) => {
+            job.reattemptFailedPatches = { noOfReattempts: 1, exponentialBackoffInterval: 15 };
+            job.status = "Disabled";
+        });
+        emulator.editJob(linux.id, (job) => (job.preDeployActions = []));
         await env.run(env.stack.refresh());
-        const deployment = await env.stack.exportStack();
-        const recorded = deployment.deployment.resources.find((r: any) => r.urn.endsWith("windows-reattempts"));
-        expect(recorded.inputs.reattemptFailedPatches).toEqual({ noOfReattempts: 1, exponentialBackoffInterval: 15 });
+        const recorded = await recordedJobs(env);
+        expect(recorded["windows-reattempts"].inputs).toMatchObject({ reattemptFailedPatches: { noOfReattempts: 1, exponentialBackoffInterval: 15 }, status: "Disabled" });
         const previewed: automation.EngineEvent[] = [];
         await env.run(env.stack.preview({ diff: true, onEvent: events(previewed) }));
-        expect(plan(previewed)).toMatchObject({ "windows-reattempts": { op: "update", diffs: ["reattemptFailedPatches"] }, "linux-makecache": { op: "same" } });
+        expect(stepsOf(previewed)).toMatchObject({
+            "windows-reattempts": { op: "update", diffs: ["reattemptFailedPatches", "status"] },
+            "linux-makecache": { op: "update", diffs: ["packageCacheUpdate"] },
+        });
         await env.run(env.stack.up());
-        expect(emulator.state.jobs.get(windows.id)!.reattemptFailedPatches.noOfReattempts).toBe(5);
+        expect(emulator.state.jobs.get(windows.id)).toMatchObject({ reattemptFailedPatches: { noOfReattempts: 5 }, status: "Enabled" });
+        expect(emulator.state.jobs.get(linux.id)!.preDeployActions).toHaveLength(1);
     });
 
-    test("adoptJobId adopts an existing job; then a preview shows no changes", async () => {
-        const { toRequest } = require("../../provider/payload");
-        const id = emulator.seedJob(toRequest(windowsReattempts()));
+    test("adoptJobId records an existing job with one read and no write; then a preview without adoptJobId shows no changes", async () => {
+        const id = emulator.seedJob(toRequest(windowsReattempts() as DeploymentJobInputs));
         declared = [{ name: "adopted", args: windowsReattempts({ adoptJobId: id }) }];
         await env.run(env.stack.up());
-        expect(emulator.counts().create).toBeUndefined();
-        const deployment = await env.stack.exportStack();
-        expect(deployment.deployment.resources.find((r: any) => r.urn.endsWith("adopted")).id).toBe(id);
+        expect(requestsSince(emulator, 0)).toEqual(["GET get"]);
+        expect((await recordedJobs(env)).adopted.id).toBe(id);
+        expect(emulator.jobs()).toHaveLength(1);
         declared = [{ name: "adopted", args: windowsReattempts() }];
         await env.run(env.stack.preview({ expectNoChanges: true }));
     });
 
+    test("a resource renamed without an alias keeps its job: the engine creates the new name, which records the job, and the old name's delete leaves it in Qualys", async () => {
+        const weekly = linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
+        declared = [{ name: "old-name", args: weekly }];
+        await env.run(env.stack.up());
+        const [job] = emulator.jobs();
+        const mark = emulator.requests.length;
+        declared = [{ name: "new-name", args: weekly }];
+        const renamed: automation.EngineEvent[] = [];
+        await env.run(env.stack.up({ onEvent: events(renamed) }));
+        expect(stepsOf(renamed)).toMatchObject({ "new-name": { ops: ["create"] }, "old-name": { ops: ["delete"] } });
+        expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
+        expect(Object.fromEntries(Object.entries(await recordedJobs(env)).map(([name, r]) => [name, r.id]))).toEqual({ "new-name": job.id });
+        expect(emulator.requests.slice(mark).filter((r) => ["create", "delete", "status", "update"].includes(r.route))).toEqual([]);
+        expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
+    });
+
     test("the import resource option cannot serve a dynamic resource: the engine's Read carries no __provider (pulumi#16175)", async () => {
-        const { toRequest } = require("../../provider/payload");
-        const id = emulator.seedJob(toRequest(windowsReattempts()));
+        const id = emulator.seedJob(toRequest(windowsReattempts() as DeploymentJobInputs));
         declared = [{ name: "adopted", args: windowsReattempts(), import: id }];
         const error = await env.run(env.stack.up()).catch((e) => e);
         expect(String(error.message)).toContain("code must be a string, not undefined");
@@ -209,14 +198,19 @@ describeWithCli("through the real Pulumi engine", () => {
         expect(emulator.jobs()).toEqual([]);
     });
 
-    test("a job created but not enabled is kept in the state by the engine, and destroy removes it", async () => {
+    test("a job created but not enabled is kept in the state by the engine, Disabled; the next up enables that job instead of creating another, and destroy removes it", async () => {
         declared = [{ name: "enabled", args: windowsReattempts({ status: "Enabled" }) }];
-        emulator.failNext("status", 6, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
+        emulator.failNext("status", 1, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
         const error = await env.run(env.stack.up()).catch((e) => e);
-        expect(String(error.message)).toContain("was created but enabling it failed");
-        const recorded = (await env.stack.exportStack()).deployment.resources.find((r: any) => r.urn.endsWith("::enabled"));
-        expect(recorded.id).toBe(emulator.jobs()[0].id);
-        expect(emulator.jobs()).toHaveLength(1);
+        expect(String(error.message)).toMatch(/job [-0-9a-f]+ was created but enabling it failed: Qualys PM API rejected POST \/pm\/v1\/deploymentjobs\/update\/status\/Enabled \(400\): cannot enable now/);
+        const [job] = emulator.jobs();
+        const recorded = (await recordedJobs(env)).enabled;
+        expect({ id: recorded.id, status: recorded.outputs.status }).toEqual({ id: job.id, status: "Disabled" });
+        const next: automation.EngineEvent[] = [];
+        await env.run(env.stack.up({ onEvent: events(next) }));
+        expect(stepsOf(next).enabled.op).toBe("update");
+        expect(emulator.jobs().map((j) => [j.id, j.status])).toEqual([[job.id, "Enabled"]]);
+        expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
         await env.run(env.stack.destroy());
         expect(emulator.jobs()).toEqual([]);
     });
@@ -228,6 +222,21 @@ describeWithCli("through the real Pulumi engine", () => {
         ];
         const error = await env.run(env.stack.preview()).catch((e) => e);
         expect(String(error.message)).toContain('DeploymentJob "second" and DeploymentJob "first" both declare the Qualys job "TestAPI_CreateJobNew222" on Windows');
+        expect(emulator.requests).toEqual([]);
+    });
+
+    test("a job whose name is unknown until apply (it holds another job's id) is not taken for a second declaration at preview", async () => {
+        env.stack.workspace.program = async () => {
+            const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
+            const first = new DeploymentJob("first", windowsReattempts());
+            new DeploymentJob("second", windowsReattempts({ name: pulumi.interpolate`after ${first.id}` }));
+        };
+        const previewed: automation.EngineEvent[] = [];
+        await env.run(env.stack.preview({ onEvent: events(previewed) }));
+        expect(stepsOf(previewed)).toMatchObject({ first: { op: "create" }, second: { op: "create" } });
+        const second = previewed.map((e) => e.resourcePreEvent?.metadata).find((m) => m?.urn.endsWith("::second"));
+        // Unknown at preview, so is the declaration check derived from it (what check is sent).
+        expect(second?.new?.inputs.name).toBe(UNKNOWN);
         expect(emulator.requests).toEqual([]);
     });
 
@@ -248,11 +257,15 @@ describeWithCli("through the real Pulumi engine", () => {
     });
 
     test.each([
+        ["an edit of an enabled On-demand job (Qualys locks run-once jobs)", { status: "Enabled" }, { status: "Enabled", description: "changed" },
+            ["description", "cannot change: this On-demand job was enabled, and Qualys locks a run-once job once enabled. Declare a new DeploymentJob for the new configuration (it runs again when enabled) and remove this one"], undefined],
+        ["turning an enabled On-demand job back to Disabled", { status: "Enabled" }, { status: "Disabled" },
+            ["status", "cannot go back to Disabled: this On-demand job was enabled, and Qualys never disables a run-once job"], undefined],
         ["replacing an enabled On-demand job with an enabled one on another platform", { status: "Enabled" }, { platform: "Windows", status: "Enabled", description: "also changed" },
             ["platform", "would start patching again: this edit replaces the enabled On-demand job with a new enabled On-demand job"], ["description", "cannot change"]],
         ["turning an enabled Daily job into an enabled On-demand job", { status: "Enabled", scheduleType: "Daily", startDateTime: "2026-12-01 10:00:00 PM" }, { status: "Enabled" },
             ["scheduleType", "would start patching again: this edit turns the enabled Daily job into an enabled On-demand job, which Qualys runs at once"], undefined],
-    ] as [string, Record<string, unknown>, Record<string, unknown>, [string, string], [string, string] | undefined][])("%s is refused at preview, and every other change is still checked", async (_name, first, second, refusal, alsoRefused) => {
+    ] as [string, Record<string, unknown>, Record<string, unknown>, [string, string], [string, string] | undefined][])("%s is refused at preview naming the property, every other change still checked, with no request", async (_name, first, second, refusal, alsoRefused) => {
         declared = [{ name: "job", args: linuxMakeCache(first) }];
         await env.run(env.stack.up());
         const mark = emulator.requests.length;
@@ -260,8 +273,8 @@ describeWithCli("through the real Pulumi engine", () => {
         if (first.scheduleType === "Daily") delete (edited as { startDateTime?: string }).startDateTime;
         declared = [{ name: "job", args: edited }];
         const error = await env.run(env.stack.preview()).catch((e) => e);
-        expect(String(error.message)).toContain(`property ${refusal[0]} value`);
-        expect(String(error.message)).toContain(refusal[1]);
+        expect(String(error.message)).toMatch(new RegExp(`property ${refusal[0]} value .* has a problem: `));
+        expect(String(error.message)).toContain(`has a problem: ${refusal[1]}`);
         if (alsoRefused) expect(String(error.message)).toMatch(new RegExp(`property ${alsoRefused[0]} value .* has a problem: ${alsoRefused[1]}`));
         expect(emulator.requests.slice(mark).filter((r) => r.route !== "auth")).toEqual([]);
         expect(Object.values(emulator.enablesApplied())).toEqual([1]);

@@ -31,12 +31,11 @@
 //   kills it right after the CLI, as a cancelled CI job (the whole process tree) would.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as automation from "@pulumi/pulumi/automation";
 import { PmEmulator, RequestRecord, startEmulator } from "../emulator/server";
-import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import type { Declared } from "../harness/engine";
-import { EngineStack, engineStack, findPulumiCli } from "./cli";
+import { EngineStack, findPulumiCli } from "./cli";
+import { emulatorStack, programOf } from "./program";
 import { alive, descendants, engineProcesses, exited, isCli, isDynamicProvider, kill, Proc, show } from "./processes";
 
 const binDir = findPulumiCli();
@@ -45,7 +44,6 @@ if (!binDir) {
     console.warn("SKIPPED: test/e2e/killed-run (killed runs through the real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
 }
 
-const PASSWORD = "demo-password";
 const LINUX = "linux-enabled";
 const WINDOWS = "windows-disabled";
 /** Deployable (a target, a QQL and the cache update), so that enabling it is allowed. */
@@ -58,13 +56,6 @@ let env: EngineStack;
 let seen: Proc[] = [];
 /** What happened, kept with the test's output. */
 let story: string[] = [];
-
-const program: automation.PulumiFn = async () => {
-    const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
-    const ids: Record<string, unknown> = {};
-    for (const d of declared) ids[d.name] = new DeploymentJob(d.name, d.args).id;
-    return ids;
-};
 
 type Victim = "provider" | "CLI";
 type Point = "create-arrived" | "create-stored" | "enable-arrived" | "enable-applied" | "enable-answered";
@@ -253,11 +244,7 @@ describeWithCli(SUITE, () => {
             { name: WINDOWS, args: windowsReattempts() },
         ];
         const name = expect.getState().currentTestName!.replace(SUITE, "").replace(/\W+/g, "-").slice(0, 40);
-        env = await engineStack(binDir!, name, program, {
-            "qualys:gatewayUrl": { value: emulator.url },
-            "qualys:username": { value: "demo-user" },
-            "qualys:password": { value: PASSWORD, secret: true },
-        });
+        env = await emulatorStack(binDir!, name, emulator, programOf(() => declared));
     });
     afterEach(async () => {
         // The engine's orphans: whatever this test saw of it, and any engine process still below this one.

@@ -1,5 +1,5 @@
-// Fault injection: the one-shot switches a test sets (a status, a dropped socket, a cut answer, a
-// delay, a request held at a point), actions at the nth request, and the gateway's rate limit and
+// Fault injection: the one-shot switches a test sets (a status, a dropped socket, a cut answer,
+// a request held at a point), actions at the nth request, and the gateway's rate limit and
 // latency. Each switch counts down over the requests of its route and then stays spent; reset()
 // forgets them all. routes.ts asks here at each point of a request's handling.
 import type { Exchange, RequestRecord, RouteName } from "./routes";
@@ -17,11 +17,10 @@ export interface FaultOptions {
 export interface Fault {
     route: RouteName;
     remaining: number;
-    kind: "status" | "drop-after" | "drop-before" | "truncated-json" | "html" | "delay";
+    kind: "status" | "drop-after" | "drop-before" | "truncated-json" | "html";
     status?: number;
     headers?: Record<string, string>;
     body?: unknown;
-    delayMs?: number;
 }
 
 /** Where a test acts in one request's handling (holdNext, onApplied, onAnswered). */
@@ -78,9 +77,6 @@ export class Faults {
     corruptNext(route: RouteName, count: number, kind: "truncated-json" | "html"): void {
         this.faults.push({ route, remaining: count, kind });
     }
-    delayNext(route: RouteName, count: number, delayMs: number): void {
-        this.faults.push({ route, remaining: count, kind: "delay", delayMs });
-    }
     onNth(route: RouteName, nth: number, action: () => void): void {
         this.triggers.push({ route, remaining: nth, action });
     }
@@ -105,7 +101,7 @@ export class Faults {
 
     /**
      * A request of a known route arrived: fires its onNth actions and takes its next fault. The
-     * faults that act before anything is applied (drop, delay, status, HTML page) act here, then the
+     * faults that act before anything is applied (drop, status, HTML page) act here, then the
      * rate limit. Returns "answered" when the request is done, else the fault left for after applying.
      */
     async arrive(route: RouteName, exchange: Exchange): Promise<Fault | undefined | "answered"> {
@@ -117,7 +113,6 @@ export class Faults {
             exchange.drop();
             return "answered";
         }
-        if (fault?.kind === "delay") await sleep(fault.delayMs ?? 0);
         if (fault?.kind === "status") {
             exchange.reply(fault.status!, fault.body ?? qualysError(String(fault.status), `Injected failure ${fault.status}`), fault.headers);
             return "answered";

@@ -96,10 +96,6 @@ export class PmEmulator {
     corruptNext(route: RouteName, count: number, kind: "truncated-json" | "html"): void {
         this.faults.corruptNext(route, count, kind);
     }
-    /** Hold the next `count` answers of `route` for `delayMs` (past a client timeout, say). */
-    delayNext(route: RouteName, count: number, delayMs: number): void {
-        this.faults.delayNext(route, count, delayMs);
-    }
     /** Run `action` when the `nth` request of `route` arrives (e.g. expire tokens in the middle of an up). */
     onNth(route: RouteName, nth: number, action: () => void): void {
         this.faults.onNth(route, nth, action);

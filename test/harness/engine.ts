@@ -1,15 +1,25 @@
-// Plays the Pulumi engine against @pulumi/pulumi's own dynamic-provider gRPC server
-// (`@pulumi/pulumi/cmd/dynamic-provider`, the process the engine starts for dynamic resources).
-// The inputs, `__provider` included, come from a real program run under pulumi.runtime.setMocks.
-// It serves what the real engine (test/e2e) cannot be made to do on demand: a fault between two
-// calls, an exact call sequence, many resources fast. Where the two disagree, the engine is right.
+// Plays the engine's side of the gRPC protocol against @pulumi/pulumi's own dynamic-provider server
+// (`@pulumi/pulumi/cmd/dynamic-provider`, the process the engine starts for dynamic resources), with
+// the inputs, `__provider` included, of a real program run under pulumi.runtime.setMocks.
+//
+// It decides nothing the engine decides: no plan, no diff of its own. What the engine would do is
+// asserted through the real engine (test/e2e, test/lifecycle). This serves what the engine cannot
+// be made to do on demand: a fault at an exact moment of an exact call sequence, many resources fast.
+// A test names the sequence it sends:
+//   checkAll   Check for each declared job
+//   createAll  Check, then Create, for each declared job
+//   diffAll    Check, then Diff, for each declared job (recorded)
+//   updateAll  Check, Diff, then Update, for each declared job (recorded)
+//   readAll    Read for each recorded job
+//   deleteAll  Delete for each recorded job
+// and the state file records what they return, so that sequences chain.
 import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../helpers/root";
+import type { Declared } from "../helpers/jobs";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentJobArgs } from "../../provider/inputs.generated";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
@@ -21,25 +31,21 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const TYPE = "pulumi-nodejs:dynamic/qualys:DeploymentJob";
 
-export interface Declared {
-    name: string;
-    args: DeploymentJobArgs;
-    /** The `import` resource option: adopt this existing job id. */
-    import?: string;
-}
+/** Each DeploymentJob's inputs as the SDK sends them (with `__provider`), by resource name. */
+export type Captured = Map<string, Record<string, unknown>>;
+type Inputs = Record<string, unknown>;
 
 export interface StateEntry {
     urn: string;
     id: string;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
+    inputs: Inputs;
+    outputs: Inputs;
 }
 
-export interface PlanStep {
-    name: string;
-    op: "create" | "same" | "update" | "replace" | "delete" | "import";
-    /** Inputs that differ, as the provider's Diff and the engine's input comparison report them. */
-    changed: string[];
+/** The provider's Diff answer, as it gave it. */
+export interface DiffAnswer {
+    changes: boolean;
+    replaces: string[];
 }
 
 export interface CheckFailed {
@@ -47,18 +53,24 @@ export interface CheckFailed {
     failures: { property: string; reason: string }[];
 }
 
-/** Runs `new DeploymentJob(...)` for each declared job under mocks; returns the inputs the SDK sends, with `__provider`. */
-export function captureInputs(declared: Declared[]): Promise<Map<string, Record<string, unknown>>> {
+export class CheckError extends Error {
+    constructor(readonly failed: CheckFailed[]) {
+        super(failed.map((f) => f.failures.map((x) => `${f.name}: ${x.property}: ${x.reason}`).join("\n")).join("\n"));
+    }
+}
+
+/** Runs `new DeploymentJob(...)` for each declared job under mocks; returns the inputs the SDK sends. */
+export function captureInputs(declared: Declared[]): Promise<Captured> {
     return captureProgram(() => {
         // Loaded by package name, as a user's program would: the provider stored in state requires it so.
         const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
-        for (const d of declared) new DeploymentJob(d.name, d.args, d.import ? { import: d.import } : undefined);
-    }, pulumi, declared.length);
+        for (const d of declared) new DeploymentJob(d.name, d.args);
+    });
 }
 
 /** Runs a program under mocks (as `pulumi up` would run it); returns each DeploymentJob's inputs, by name. */
-export async function captureProgram(run: () => unknown, pulumiModule: typeof pulumi = pulumi, expected?: number): Promise<Map<string, Record<string, unknown>>> {
-    const captured = new Map<string, Record<string, unknown>>();
+export async function captureProgram(run: () => unknown, pulumiModule: typeof pulumi = pulumi): Promise<Captured> {
+    const captured: Captured = new Map();
     pulumiModule.runtime.setMocks(
         {
             newResource: (args) => {
@@ -71,18 +83,15 @@ export async function captureProgram(run: () => unknown, pulumiModule: typeof pu
         "test",
         true,
     );
-    run();
-    // Registrations arrive asynchronously: wait for the expected count, or until none come for 60 ms.
-    for (let i = 0, last = -1, quiet = 0; i < 500 && (expected === undefined ? quiet < 3 : captured.size < expected); i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        quiet = captured.size === last && captured.size > 0 ? quiet + 1 : 0;
-        last = captured.size;
-    }
+    await run();
+    // Every registration is an RPC the SDK keeps count of: done when its queue has drained
+    // (waitForRPCs is what the public disconnect() awaits, without disconnecting; marked @internal).
+    await (pulumiModule.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     return captured;
 }
 
 /** The same for a compiled program file, with the @pulumi/pulumi its project resolves. */
-export function captureProgramFile(file: string): Promise<Map<string, Record<string, unknown>>> {
+export function captureProgramFile(file: string): Promise<Captured> {
     return captureProgram(() => require(file), require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(file)] })));
 }
 
@@ -92,7 +101,7 @@ export interface EngineOptions {
     config: Record<string, string>;
     /** Config keys that are secrets (sent wrapped as secrets, as the engine does). */
     secretKeys?: string[];
-    /** Operations in flight at once during up, refresh and destroy (`pulumi up --parallel`). */
+    /** Calls in flight at once within a sequence (`pulumi up --parallel`). Default 10. */
     parallel?: number;
     /** Extra environment for the provider process. */
     env?: NodeJS.ProcessEnv;
@@ -100,18 +109,16 @@ export interface EngineOptions {
     cwd?: string;
 }
 
-export class Engine {
+/** The dynamic-provider process and the single RPC calls the engine makes to it. */
+class ProviderProcess {
     private process?: ChildProcess;
     private client?: any;
     /** What the provider process wrote to stderr (kept for the leak scan). */
     stderr = "";
-    /** How long the last up's Create/Update/Replace calls took, without its Check and Diff (for the benchmark). */
-    lastApplyMs = 0;
-    /** gRPC calls made, in order: "Check j1", "Create j1", ... */
-    readonly calls: string[] = [];
 
-    constructor(private readonly options: EngineOptions) {}
+    constructor(protected readonly options: EngineOptions) {}
 
+    /** Starts the provider process and Configures it. */
     async start(): Promise<void> {
         const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
         this.process = spawn(process.execPath, [script, "127.0.0.1:0"], { cwd: this.options.cwd ?? ROOT, env: { ...process.env, ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -127,7 +134,6 @@ export class Engine {
         });
         this.client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         await this.configure();
-        this.fresh = true;
     }
 
     /** The provider process's pid (for its memory figures). */
@@ -140,35 +146,11 @@ export class Engine {
         this.process?.kill();
     }
 
-    /**
-     * The engine starts a provider process for each operation (and the dynamic-provider server
-     * configures a provider once per process), so each operation after the first gets a new one:
-     * what the provider knows of one run (the jobs its resources hold, its JWT) never leaks into the
-     * next. `restart()` does it ahead of time (the benchmark times operations without the start-up).
-     */
-    private async newRun(): Promise<void> {
-        if (this.fresh) {
-            this.fresh = false;
-            return;
-        }
-        await this.restart();
-        this.fresh = false;
-    }
-
-    /** A new provider process, Configured, that the next operation uses. */
-    async restart(): Promise<void> {
-        await this.stop();
-        await this.start();
-    }
-
-    /** No operation has used the current provider process yet. */
-    private fresh = false;
-
     /** Configure as the engine does: the stack's config as args, secrets wrapped, and as variables. */
     private async configure(): Promise<void> {
         const req = new provproto.ConfigureRequest();
         const secret = new Set(this.options.secretKeys ?? []);
-        const args: Record<string, unknown> = {};
+        const args: Inputs = {};
         for (const [key, value] of Object.entries(this.options.config)) {
             args[key] = secret.has(key) ? { [SECRET_SIG]: SECRET_VALUE, value } : value;
             req.getVariablesMap().set(key, value);
@@ -182,81 +164,94 @@ export class Engine {
         return new Promise((resolve, reject) => this.client[method](req, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
     }
 
-    private urn(name: string): string {
+    protected urn(name: string): string {
         return `urn:pulumi:test::qualys-pm-harness::${TYPE}::${name}`;
     }
 
-    // ---- single calls ---------------------------------------------------------------------------
-
-    async check(name: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        this.calls.push(`Check ${name}`);
-        const req = new provproto.CheckRequest();
+    /** A request carrying the resource's urn, and its id when given. */
+    private request(kind: string, name: string, id?: string): any {
+        const req = new provproto[kind]();
         req.setUrn(this.urn(name));
+        if (id !== undefined) req.setId(id);
+        return req;
+    }
+
+    async check(name: string, olds: Inputs, news: Inputs): Promise<{ inputs: Inputs; failures: CheckFailed["failures"] }> {
+        const req = this.request("CheckRequest", name);
         req.setOlds(structproto.Struct.fromJavaScript(olds));
         req.setNews(structproto.Struct.fromJavaScript(news));
         const res = await this.rpc("check", req);
         return {
-            inputs: res.getInputs().toJavaScript() as Record<string, unknown>,
+            inputs: res.getInputs().toJavaScript(),
             failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
         };
     }
 
-    async diff(name: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        this.calls.push(`Diff ${name}`);
-        const req = new provproto.DiffRequest();
-        req.setId(id);
-        req.setUrn(this.urn(name));
+    async diff(name: string, id: string, olds: Inputs, news: Inputs): Promise<DiffAnswer> {
+        const req = this.request("DiffRequest", name, id);
         req.setOlds(structproto.Struct.fromJavaScript(olds));
         req.setNews(structproto.Struct.fromJavaScript(news));
         const res = await this.rpc("diff", req);
-        return { changes: res.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: res.getReplacesList() as string[] };
+        return { changes: res.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: res.getReplacesList() };
     }
 
-    async create(name: string, inputs: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }> {
-        this.calls.push(`Create ${name}`);
-        const req = new provproto.CreateRequest();
-        req.setUrn(this.urn(name));
+    /** Rejects with an error carrying `partial` ({ id, properties }) when the provider reported a partially created job. */
+    async create(name: string, inputs: Inputs): Promise<{ id: string; outputs: Inputs }> {
+        const req = this.request("CreateRequest", name);
         req.setProperties(structproto.Struct.fromJavaScript(inputs));
-        const res = await this.rpc("create", req).catch((e) => Promise.reject(partialCreate(e)));
+        const res = await this.rpc("create", req).catch((e) => Promise.reject(withPartialCreate(e)));
         return { id: res.getId(), outputs: res.getProperties().toJavaScript() };
     }
 
-    async read(name: string, id: string, props: Record<string, unknown> | undefined, inputs: Record<string, unknown>) {
-        this.calls.push(`Read ${name}`);
-        const req = new provproto.ReadRequest();
-        req.setId(id);
-        req.setUrn(this.urn(name));
-        if (props) req.setProperties(structproto.Struct.fromJavaScript(props));
+    async read(name: string, id: string, props: Inputs, inputs: Inputs): Promise<{ id: string; outputs: Inputs; inputs?: Inputs }> {
+        const req = this.request("ReadRequest", name, id);
+        req.setProperties(structproto.Struct.fromJavaScript(props));
         req.setInputs(structproto.Struct.fromJavaScript(inputs));
         const res = await this.rpc("read", req);
-        return {
-            id: res.getId() as string,
-            outputs: res.getProperties()?.toJavaScript() ?? {},
-            inputs: res.getInputs()?.toJavaScript() as Record<string, unknown> | undefined,
-        };
+        return { id: res.getId(), outputs: res.getProperties()?.toJavaScript() ?? {}, inputs: res.getInputs()?.toJavaScript() };
     }
 
-    async update(name: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        this.calls.push(`Update ${name}`);
-        const req = new provproto.UpdateRequest();
-        req.setId(id);
-        req.setUrn(this.urn(name));
+    async update(name: string, id: string, olds: Inputs, news: Inputs): Promise<Inputs> {
+        const req = this.request("UpdateRequest", name, id);
         req.setOlds(structproto.Struct.fromJavaScript(olds));
         req.setNews(structproto.Struct.fromJavaScript(news));
-        const res = await this.rpc("update", req);
-        return res.getProperties().toJavaScript() as Record<string, unknown>;
+        return (await this.rpc("update", req)).getProperties().toJavaScript();
     }
 
-    async delete(name: string, id: string, outputs: Record<string, unknown>) {
-        this.calls.push(`Delete ${name}`);
-        const req = new provproto.DeleteRequest();
-        req.setId(id);
-        req.setUrn(this.urn(name));
+    async delete(name: string, id: string, outputs: Inputs): Promise<void> {
+        const req = this.request("DeleteRequest", name, id);
         req.setProperties(structproto.Struct.fromJavaScript(outputs));
         await this.rpc("delete", req);
     }
+}
 
-    // ---- the engine's operations ------------------------------------------------------------------
+/** The single calls, and the scripted sequences of them with a state file between sequences. */
+export class Engine extends ProviderProcess {
+    /** How long the last createAll's Create calls took, its Checks left out (for the benchmark). */
+    lastCreateMs = 0;
+    /** No sequence has used the current provider process yet. */
+    private fresh = false;
+
+    override async start(): Promise<void> {
+        await super.start();
+        this.fresh = true;
+    }
+
+    /** A new provider process, Configured, that the next sequence uses (the benchmark starts it before its clock). */
+    async restart(): Promise<void> {
+        await this.stop();
+        await this.start();
+    }
+
+    /**
+     * The engine starts a provider process for each operation, and the dynamic-provider server
+     * configures a provider once per process: so each sequence after the first gets a new one, and
+     * what the provider knows of one run (the jobs its resources hold, its JWT) never leaks into the next.
+     */
+    private async newRun(): Promise<void> {
+        if (!this.fresh) await this.restart();
+        this.fresh = false;
+    }
 
     readState(): Record<string, StateEntry> {
         return fs.existsSync(this.options.stateFile) ? JSON.parse(fs.readFileSync(this.options.stateFile, "utf8")).resources : {};
@@ -267,156 +262,145 @@ export class Engine {
         fs.writeFileSync(this.options.stateFile, JSON.stringify({ resources }, null, 2));
     }
 
-    /** Check and Diff every declared job; no Create, Update or Delete. Throws CheckError on failures. */
-    async preview(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+    /** Check for each declared job, its recorded inputs as olds; the checked inputs by name, or a CheckError naming every failure. */
+    async checkAll(program: Declared[] | Captured): Promise<Captured> {
         await this.newRun();
-        const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
-        const steps = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
-        return [...steps.map((s) => s.step), ...Object.keys(state).filter((n) => !declared.some((d) => d.name === n)).map((name) => ({ name, op: "delete" as const, changed: [] }))];
+        return this.checkEach(await inputsOf(program), (name) => state[name]?.inputs ?? {});
     }
 
-    private async plan(d: Declared, news: Record<string, unknown>, old: StateEntry | undefined) {
-        if (d.import && !old) {
-            // The import option: the real engine's Read reaches the dynamic provider without `__provider`
-            // (test/e2e shows it fails with "code must be a string, not undefined", pulumi#16175), so
-            // the harness sends no properties and no inputs, and fails the same way.
-            const read = await this.read(d.name, d.import, undefined, {});
-            if (!read.id) throw new Error(`${d.name}: job ${d.import} to import does not exist`);
-            const imported = read.inputs ?? read.outputs;
-            const checked = await this.checked(d.name, imported, news);
-            const diff = await this.diff(d.name, d.import, read.outputs, checked);
-            return { step: { name: d.name, op: "import" as const, changed: diff.changes ? changedKeys(read.inputs ?? read.outputs, checked) : [] }, checked, read };
-        }
-        const checked = await this.checked(d.name, old?.inputs ?? {}, news);
-        if (!old) return { step: { name: d.name, op: "create" as const, changed: [] }, checked };
-        const diff = await this.diff(d.name, old.id, old.outputs, checked);
-        const op = !diff.changes ? "same" : diff.replaces.length ? "replace" : "update";
-        return { step: { name: d.name, op, changed: diff.changes ? changedInputs(old, checked) : [] } as PlanStep, checked };
-    }
-
-    private async checked(name: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>> {
-        const { inputs, failures } = await this.check(name, olds, news);
-        if (failures.length) throw new CheckError([{ name, failures }]);
-        return inputs;
-    }
-
-    /** Preview, then apply: Create, Update, Replace (create before delete), Delete of removed jobs. */
-    async up(declared: Declared[], captured?: Map<string, Record<string, unknown>>): Promise<PlanStep[]> {
+    /** Check, then Create, for each declared job (none recorded yet). Throws CheckError before any Create if a Check fails. */
+    async createAll(program: Declared[] | Captured): Promise<void> {
         await this.newRun();
-        const inputs = captured ?? (await captureInputs(declared));
         const state = this.readState();
-        const planned = await this.pool(declared, async (d) => this.plan(d, inputs.get(d.name)!, state[d.name]));
-        const failures: Error[] = [];
-        const applyStarted = process.hrtime.bigint();
-        await this.pool(planned, async ({ step, checked, read }) => {
-            const old = state[step.name];
+        const news = await inputsOf(program);
+        const recorded = [...news.keys()].filter((name) => state[name]);
+        if (recorded.length) throw new Error(`createAll: ${recorded.join(", ")} recorded already`);
+        const checked = await this.checkEach(news, () => ({}));
+        const started = process.hrtime.bigint();
+        const failures = await this.each([...checked], async ([name, inputs]) => {
             try {
-                if (step.op === "import") {
-                    if (step.changed.length) throw new Error(`${step.name}: inputs to import do not match the existing job: ${step.changed.join(", ")}`);
-                    state[step.name] = { urn: this.urn(step.name), id: read!.id, inputs: checked, outputs: read!.outputs };
-                } else if (step.op === "create") {
-                    const { id, outputs } = await this.create(step.name, checked);
-                    state[step.name] = { urn: this.urn(step.name), id, inputs: checked, outputs };
-                } else if (step.op === "update") {
-                    state[step.name] = { ...old, inputs: checked, outputs: await this.update(step.name, old.id, old.outputs, checked) };
-                } else if (step.op === "replace") {
-                    const { id, outputs } = await this.create(step.name, checked);
-                    state[step.name] = { urn: old.urn, id, inputs: checked, outputs };
-                    await this.delete(step.name, old.id, old.outputs);
-                }
+                const { id, outputs } = await this.create(name, inputs);
+                state[name] = { urn: this.urn(name), id, inputs, outputs };
             } catch (error) {
-                const partial = (error as { partial?: { id: string; properties: Record<string, unknown> } }).partial;
-                // A partially created job is recorded, as the engine does with ErrorResourceInitFailed.
-                if (partial) state[step.name] = { urn: this.urn(step.name), id: partial.id, inputs: checked, outputs: partial.properties };
-                failures.push(error as Error);
+                // The engine records a job whose Create failed with ErrorResourceInitFailed (what the
+                // dynamic-provider server sends for an error carrying `id`, grpcResponseFromError):
+                // the checked inputs, and the error's properties as outputs. test/e2e shows it with the real engine.
+                const partial = (error as { partial?: { id: string; properties: Inputs } }).partial;
+                if (partial) state[name] = { urn: this.urn(name), id: partial.id, inputs, outputs: partial.properties };
+                throw error;
             }
         });
-        this.lastApplyMs = Number(process.hrtime.bigint() - applyStarted) / 1e6;
-        const removed = Object.keys(state).filter((n) => !declared.some((d) => d.name === n));
-        await this.pool(removed, async (name) => {
-            await this.delete(name, state[name].id, state[name].outputs);
-            delete state[name];
-        });
-        this.writeState(state);
-        if (failures.length) throw failures[0];
-        return [...planned.map((p) => p.step), ...removed.map((name) => ({ name, op: "delete" as const, changed: [] }))];
+        this.lastCreateMs = Number(process.hrtime.bigint() - started) / 1e6;
+        this.finish(state, failures);
     }
 
-    /** Read every job; record new outputs and inputs; drop jobs that are gone. Returns the jobs whose inputs changed. */
-    async refresh(): Promise<string[]> {
+    /** Check, then Diff, for each declared job (each recorded); the provider's answers by name. */
+    async diffAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
+        await this.newRun();
+        const news = await inputsOf(program);
+        const state = this.recorded(news);
+        const checked = await this.checkEach(news, (name) => state[name].inputs);
+        const answers: Record<string, DiffAnswer> = {};
+        const failures = await this.each([...checked], async ([name, inputs]) => {
+            answers[name] = await this.diff(name, state[name].id, state[name].outputs, inputs);
+        });
+        this.finish(undefined, failures);
+        return answers;
+    }
+
+    /** Check, Diff, then Update, for each declared job (each recorded), whatever Diff answers; Diff's answers by name. */
+    async updateAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
+        await this.newRun();
+        const news = await inputsOf(program);
+        const state = this.recorded(news);
+        const checked = await this.checkEach(news, (name) => state[name].inputs);
+        const answers: Record<string, DiffAnswer> = {};
+        const failures = await this.each([...checked], async ([name, inputs]) => {
+            const old = state[name];
+            answers[name] = await this.diff(name, old.id, old.outputs, inputs);
+            state[name] = { ...old, inputs, outputs: await this.update(name, old.id, old.outputs, inputs) };
+        });
+        this.finish(state, failures);
+        return answers;
+    }
+
+    /** Read for each recorded job; records what it answers. */
+    async readAll(): Promise<void> {
         await this.newRun();
         const state = this.readState();
-        const drifted: string[] = [];
-        await this.pool(Object.keys(state), async (name) => {
-            const entry = state[name];
+        const failures = await this.each(Object.entries(state), async ([name, entry]) => {
             const read = await this.read(name, entry.id, entry.outputs, entry.inputs);
-            if (!read.id) {
-                delete state[name];
-                drifted.push(name);
-                return;
-            }
-            const inputs = read.inputs ?? entry.inputs;
-            if (changedKeys(entry.inputs, inputs).length) drifted.push(name);
-            state[name] = { ...entry, inputs, outputs: read.outputs };
+            // A Read answered with no id is a job that is gone: the engine drops it from the state on refresh.
+            if (!read.id) delete state[name];
+            else state[name] = { ...entry, inputs: read.inputs ?? entry.inputs, outputs: read.outputs };
         });
-        this.writeState(state);
-        return drifted.sort();
+        this.finish(state, failures);
     }
 
-    async destroy(): Promise<void> {
+    /** Delete for each recorded job; drops each from the state once its Delete succeeded. */
+    async deleteAll(): Promise<void> {
         await this.newRun();
         const state = this.readState();
-        await this.pool(Object.keys(state), async (name) => {
-            await this.delete(name, state[name].id, state[name].outputs);
+        const failures = await this.each(Object.entries(state), async ([name, entry]) => {
+            await this.delete(name, entry.id, entry.outputs);
             delete state[name];
         });
-        this.writeState(state);
+        this.finish(state, failures);
     }
 
-    private async pool<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
-        const results: R[] = new Array(items.length);
+    /** The state, after checking that it records every job of `news`. */
+    private recorded(news: Captured): Record<string, StateEntry> {
+        const state = this.readState();
+        const missing = [...news.keys()].filter((name) => !state[name]);
+        if (missing.length) throw new Error(`${missing.join(", ")} not recorded: createAll first`);
+        return state;
+    }
+
+    /** Check for each job, `olds` being its recorded inputs; the checked inputs, or a CheckError naming every failure. */
+    private async checkEach(news: Captured, olds: (name: string) => Inputs): Promise<Captured> {
+        const checked: Captured = new Map();
+        const failed: CheckFailed[] = [];
+        const errors = await this.each([...news], async ([name, inputs]) => {
+            const { inputs: accepted, failures } = await this.check(name, olds(name), inputs);
+            if (failures.length) failed.push({ name, failures });
+            checked.set(name, accepted);
+        });
+        this.finish(undefined, errors);
+        if (failed.length) throw new CheckError(failed);
+        // In the program's order, whatever order the answers came in.
+        return new Map([...news.keys()].map((name) => [name, checked.get(name)!]));
+    }
+
+    /** Writes the state (when given), then throws the first failure, if any. */
+    private finish(state: Record<string, StateEntry> | undefined, failures: Error[]): void {
+        if (state) this.writeState(state);
+        if (failures.length) throw failures[0];
+    }
+
+    /** Runs `work` on every item, `parallel` at a time; every item runs even when one fails. Returns the failures. */
+    private async each<T>(items: T[], work: (item: T) => Promise<void>): Promise<Error[]> {
+        const failures: Error[] = [];
         let next = 0;
         const lanes = Array.from({ length: Math.min(this.options.parallel ?? 10, items.length) }, async () => {
-            while (next < items.length) {
-                const i = next++;
-                results[i] = await work(items[i]);
-            }
+            while (next < items.length) await work(items[next++]).catch((e: Error) => void failures.push(e));
         });
         await Promise.all(lanes);
-        return results;
+        return failures;
     }
 }
 
-export class CheckError extends Error {
-    constructor(readonly failed: CheckFailed[]) {
-        super(failed.map((f) => f.failures.map((x) => `${f.name}: ${x.property}: ${x.reason}`).join("\n")).join("\n"));
-    }
-}
-
-/** Top-level inputs that differ, ignoring `__provider` (what `pulumi preview --diff` lists). */
-export function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    keys.delete("__provider");
-    return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
-}
-
-/** Inputs that differ; after a partial create the recorded outputs, not the inputs, hold what the job is. */
-function changedInputs(old: StateEntry, checked: Record<string, unknown>): string[] {
-    const byInputs = changedKeys(old.inputs, checked);
-    if (byInputs.length) return byInputs;
-    const recorded = Object.fromEntries(Object.keys({ ...old.inputs, ...checked }).map((k) => [k, old.outputs[k]]));
-    return changedKeys(recorded, checked);
+function inputsOf(program: Declared[] | Captured): Promise<Captured> {
+    return program instanceof Map ? Promise.resolve(program) : captureInputs(program);
 }
 
 /** The dynamic provider turns an error carrying `id` into ErrorResourceInitFailed in the gRPC status details. */
-function partialCreate(error: any): Error {
+function withPartialCreate(error: any): Error {
     const details = error?.metadata?.get?.("grpc-status-details-bin")?.[0];
     if (!details) return error;
     const statusproto = require("@pulumi/pulumi/proto/status_pb");
     const status = statusproto.Status.deserializeBinary(details);
-    const any = status.getDetailsList()[0];
-    const init = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue());
+    const init = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());
     return Object.assign(new Error(error.details ?? error.message), {
         partial: { id: init.getId(), properties: init.getProperties()?.toJavaScript() ?? {} },
     });

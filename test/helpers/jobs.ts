@@ -2,6 +2,14 @@
 // the status left out so that declaring them deploys nothing.
 import type { DeploymentJobArgs } from "../../provider/inputs.generated";
 
+/** A `new DeploymentJob(name, args)` of a test's program. */
+export interface Declared {
+    name: string;
+    args: DeploymentJobArgs;
+    /** The `import` resource option (which cannot serve a dynamic resource: test/e2e shows it). */
+    import?: string;
+}
+
 export function linuxMakeCache(extra: Partial<DeploymentJobArgs> = {}): DeploymentJobArgs {
     return { name: "Demo_MakeCache", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true, ...extra };
 }

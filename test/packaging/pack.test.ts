@@ -71,12 +71,12 @@ test("installed into a default Pulumi TypeScript project, a program type-checks,
     try {
         await engine.start();
         const captured = await captureProgramFile(path.join(project, "bin", "index.js"));
-        const steps = await engine.up([{ name: "packed-linux", args: {} as never }], captured);
-        expect(steps).toEqual([{ name: "packed-linux", op: "create", changed: [] }]);
+        await engine.createAll(captured);
+        expect(Object.keys(engine.readState())).toEqual(["packed-linux"]);
         expect(emulator.jobs()).toHaveLength(1);
         expect(emulator.jobs()[0].preDeployActions[0].params.defaultScriptType).toBe("MakeCache");
         expect(fs.realpathSync(path.join(modules, "qualys-pm-pulumi"))).not.toBe(ROOT);
-        await engine.destroy();
+        await engine.deleteAll();
         expect(emulator.jobs()).toEqual([]);
     } finally {
         await engine.stop();

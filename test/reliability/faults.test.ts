@@ -1,11 +1,13 @@
-// The fault matrix: each fault under up, refresh or destroy, through Pulumi's dynamic-provider
-// server (test/harness) against the emulator. Whatever happens, afterwards Qualys holds exactly
-// the jobs the state records: none twice, none orphaned, none lost.
+// The fault matrix: each fault at an exact moment of the calls an up, a refresh or a destroy sends,
+// through Pulumi's dynamic-provider server (test/harness, its scripted sequences) against the
+// emulator. Whatever happens, afterwards Qualys holds exactly the jobs the state records: none
+// twice, none orphaned, none lost. What the engine plans around these calls (a partially created job
+// recorded, a rename's create before its delete) is asserted through the real engine, in test/e2e.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PmEmulator, RouteName, startEmulator } from "../emulator/server";
-import { Declared, Engine } from "../harness/engine";
-import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
+import { Engine, EngineOptions } from "../harness/engine";
+import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
 
@@ -23,15 +25,17 @@ afterAll(async () => {
     console.log(table);
 });
 
-async function freshEngine(extraEnv: NodeJS.ProcessEnv = {}, gatewayUrl = emulator.url): Promise<Engine> {
-    const name = expect.getState().currentTestName!.replace(/\W+/g, "_").slice(0, 70);
-    const stateFile = path.join(OUTPUT_DIR, `faults-${name}.json`);
+const testName = () => expect.getState().currentTestName!.replace(/\W+/g, "_").slice(0, 70);
+
+async function freshEngine(extraEnv: NodeJS.ProcessEnv = {}, gatewayUrl = emulator.url, options: Partial<EngineOptions> = {}): Promise<Engine> {
+    const stateFile = path.join(OUTPUT_DIR, `harness-state-faults-${testName()}.json`);
     fs.rmSync(stateFile, { force: true });
     const e = new Engine({
         stateFile,
         config: { "qualys:gatewayUrl": gatewayUrl, "qualys:username": "demo-user", "qualys:password": "demo-password" },
         secretKeys: ["qualys:password"],
         env: { QUALYS_MAX_RETRIES: "5", ...extraEnv },
+        ...options,
     });
     await e.start();
     return e;
@@ -39,7 +43,7 @@ async function freshEngine(extraEnv: NodeJS.ProcessEnv = {}, gatewayUrl = emulat
 
 beforeEach(() => emulator.reset());
 afterEach(async () => {
-    keepOutput(`faults-stderr-${expect.getState().currentTestName!.replace(/\W+/g, "_").slice(0, 70)}.txt`, engine.stderr);
+    keepOutput(`harness-stderr-faults-${testName()}.txt`, engine.stderr);
     await engine.stop();
 });
 
@@ -68,9 +72,9 @@ async function run(fault: string, operation: string, act: () => Promise<unknown>
 describe.each([429, 500, 502, 503, 504])("a burst of %i answers", (status) => {
     test.each(["create", "get", "delete"] as RouteName[])("on %s is ridden out", async (route) => {
         engine = await freshEngine();
-        if (route !== "create") await engine.up(program());
+        if (route !== "create") await engine.createAll(program());
         emulator.failNext(route, 3, status, status === 429 ? { headers: { "retry-after": "0" } } : {});
-        const op = route === "create" ? () => engine.up(program()) : route === "get" ? () => engine.refresh() : () => engine.destroy();
+        const op = route === "create" ? () => engine.createAll(program()) : route === "get" ? () => engine.readAll() : () => engine.deleteAll();
         expect(await run(`${status} ×3`, route === "create" ? "up" : route === "get" ? "refresh" : "destroy", op)).toBe("succeeded");
     });
 });
@@ -84,43 +88,48 @@ test.each([
     ["delete", "dropBeforeApply", "destroy"],
 ] as const)("a connection dropped on %s (%s) ends with one job per resource", async (route, fault, operation) => {
     engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "500" });
-    if (route !== "create") await engine.up(program());
+    if (route !== "create") await engine.createAll(program());
     emulator[fault](route);
-    const act = route === "create" ? () => engine.up(program()) : route === "update" ? () => engine.up(program().map((d) => ({ ...d, args: { ...d.args, description: "changed" } }))) : () => engine.destroy();
+    const act = route === "create" ? () => engine.createAll(program()) : route === "update" ? () => engine.updateAll(program().map((d) => ({ ...d, args: { ...d.args, description: "changed" } }))) : () => engine.deleteAll();
     expect(await run(`connection dropped ${fault === "dropAfterApply" ? "after" : "before"} the server applied ${route}`, operation, act)).toBe("succeeded");
     if (route === "create") expect(emulator.jobs()).toHaveLength(2);
     if (route === "update") expect(emulator.jobs().every((j) => j.description === "changed")).toBe(true);
     if (route === "delete") expect(emulator.jobs()).toEqual([]);
 });
 
-test("an answer slower than the timeout: a GET is retried, a POST is looked up, not sent twice", async () => {
+test("an answer that never comes before the timeout: a GET is retried, a POST is looked up, not sent twice", async () => {
     engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "300" });
-    emulator.delayNext("create", 1, 450);
-    expect(await run("answer slower than the timeout", "up", () => engine.up(program()))).toBe("succeeded");
+    // Held after the server applied it, never answered: the client's timeout fires, with no race.
+    emulator.holdNext("create", "after-apply");
+    expect(await run("answer slower than the timeout", "up", () => engine.createAll(program()))).toBe("succeeded");
     expect(emulator.jobs()).toHaveLength(2);
-    emulator.delayNext("get", 1, 450);
-    expect(await run("answer slower than the timeout", "refresh", () => engine.refresh())).toBe("succeeded");
+    expect(emulator.counts().create).toBe(2);
+    emulator.holdNext("get", "after-apply");
+    const mark = emulator.requests.length;
+    expect(await run("answer slower than the timeout", "refresh", () => engine.readAll())).toBe("succeeded");
+    // One GET per job, and the held one sent again.
+    expect(emulator.requests.slice(mark).filter((r) => r.route === "get")).toHaveLength(3);
 });
 
 test("truncated JSON in a create's answer: the job is found and recorded, not created twice", async () => {
     engine = await freshEngine();
     emulator.corruptNext("create", 1, "truncated-json");
-    expect(await run("truncated JSON answer to create", "up", () => engine.up(program()))).toBe("succeeded");
+    expect(await run("truncated JSON answer to create", "up", () => engine.createAll(program()))).toBe("succeeded");
     expect(emulator.jobs()).toHaveLength(2);
 });
 
 test("a proxy's HTML error page on refresh is retried", async () => {
     engine = await freshEngine();
-    await engine.up(program());
+    await engine.createAll(program());
     emulator.corruptNext("get", 1, "html");
-    expect(await run("HTML error page (502) from a proxy", "refresh", () => engine.refresh())).toBe("succeeded");
+    expect(await run("HTML error page (502) from a proxy", "refresh", () => engine.readAll())).toBe("succeeded");
 });
 
 test("truncated JSON in a refresh's answer fails the refresh with a clear message and loses nothing", async () => {
     engine = await freshEngine();
-    await engine.up(program());
+    await engine.createAll(program());
     emulator.corruptNext("get", 1, "truncated-json");
-    const outcome = await run("truncated JSON answer to GET", "refresh", () => engine.refresh());
+    const outcome = await run("truncated JSON answer to GET", "refresh", () => engine.readAll());
     expect(outcome).toMatch(/^failed: .*Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\): the answer is not JSON/);
     expect(emulator.jobs()).toHaveLength(2);
 });
@@ -128,26 +137,26 @@ test("truncated JSON in a refresh's answer fails the refresh with a clear messag
 test("the token expiring in the middle of an up of 100 jobs", async () => {
     engine = await freshEngine();
     emulator.onNth("create", 50, () => emulator.expireTokens());
-    expect(await run("token expires at the 50th create", "up of 100 jobs", () => engine.up(program(100)))).toBe("succeeded");
+    expect(await run("token expires at the 50th create", "up of 100 jobs", () => engine.createAll(program(100)))).toBe("succeeded");
     expect(emulator.jobs()).toHaveLength(100);
     expect(emulator.counts().auth).toBe(2);
 });
 
 test("a job deleted outside Pulumi: 404 on refresh drops it, and on destroy counts as deleted", async () => {
     engine = await freshEngine();
-    await engine.up(program());
+    await engine.createAll(program());
     const [first, second] = emulator.jobs();
     emulator.state.jobs.delete(first.id);
-    expect(await run("404 (job deleted in the UI)", "refresh", () => engine.refresh())).toBe("succeeded");
+    expect(await run("404 (job deleted in the UI)", "refresh", () => engine.readAll())).toBe("succeeded");
     emulator.state.jobs.delete(second.id);
-    expect(await run("404 (job deleted in the UI)", "destroy", () => engine.destroy())).toBe("succeeded");
+    expect(await run("404 (job deleted in the UI)", "destroy", () => engine.deleteAll())).toBe("succeeded");
 });
 
 test("100 jobs created at once against a rate limit of 10 requests per second", async () => {
     emulator.options.rateLimitPerSecond = 10;
     try {
         engine = await freshEngine();
-        expect(await run("rate limit 10/s, 429 with Retry-After: 1", "up of 100 jobs", () => engine.up(program(100)))).toBe("succeeded");
+        expect(await run("rate limit 10/s, 429 with Retry-After: 1", "up of 100 jobs", () => engine.createAll(program(100)))).toBe("succeeded");
         expect(emulator.jobs()).toHaveLength(100);
     } finally {
         emulator.options.rateLimitPerSecond = 0;
@@ -157,7 +166,7 @@ test("100 jobs created at once against a rate limit of 10 requests per second", 
 test("a create refused with a 400 leaves nothing behind", async () => {
     engine = await freshEngine();
     emulator.failNext("create", 1, 400, { body: { _error: { errorCode: "400", message: "Invalid asset" } } });
-    expect(await run("400 on create", "up", () => engine.up(program(1)))).toBe("failed: Qualys PM API rejected POST /pm/v1/deploymentjob (400): Invalid asset");
+    expect(await run("400 on create", "up", () => engine.createAll(program(1)))).toBe("failed: Qualys PM API rejected POST /pm/v1/deploymentjob (400): Invalid asset");
 });
 
 // ---- exactly once: nothing lost, nothing twice (issue 12) ----------------------------------------
@@ -170,9 +179,9 @@ test.each([
     ["JSON that is not the PM API's error shape", { body: { message: "no route" } }],
 ])("a 404 that is %s is an error on refresh, and the job stays in the state", async (kind, answer) => {
     engine = await freshEngine();
-    await engine.up(program());
+    await engine.createAll(program());
     emulator.failNext("get", 1, 404, answer);
-    const outcome = await run(`404 as ${kind} (a proxy's)`, "refresh", () => engine.refresh());
+    const outcome = await run(`404 as ${kind} (a proxy's)`, "refresh", () => engine.readAll());
     expect(outcome).toMatch(/^failed: Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(404\)/);
     expect(Object.keys(engine.readState())).toHaveLength(2);
 });
@@ -184,19 +193,19 @@ test.each([
     ["a list without this job's id", 200, [{ id: "00000000-0000-4000-8000-000000000000", status: "success" }]],
 ])("a delete answered with %s is an error, and the job stays in Qualys and in the state", async (kind, status, body) => {
     engine = await freshEngine();
-    await engine.up(program(1));
+    await engine.createAll(program(1));
     emulator.failNext("delete", 1, status, body === undefined ? {} : { body });
-    const outcome = await run(`delete answered ${kind}`, "destroy", () => engine.destroy());
+    const outcome = await run(`delete answered ${kind}`, "destroy", () => engine.deleteAll());
     expect(outcome).toMatch(/^failed: Qualys PM API did not confirm DELETE \/pm\/v1\/deploymentjobs: .*is still in Qualys/);
     expect(emulator.jobs()).toHaveLength(1);
 });
 
 test("a delete answered with a failed entry for a job that is still there is an error", async () => {
     engine = await freshEngine();
-    await engine.up(program(1));
+    await engine.createAll(program(1));
     const id = emulator.jobs()[0].id;
     emulator.failNext("delete", 1, 200, { body: [{ id, name: "linux 0", status: "failed", message: "Job is running" }] });
-    expect(await run("delete answered with a failed entry", "destroy", () => engine.destroy())).toMatch(/Job is running; job .* is still in Qualys/);
+    expect(await run("delete answered with a failed entry", "destroy", () => engine.deleteAll())).toMatch(/Job is running; job .* is still in Qualys/);
 });
 
 test.each([
@@ -210,11 +219,12 @@ test.each([
     emulator.onNth("status", 1, () =>
         emulator.failNext("status", 1, status, body === "failed" ? { body: [{ id: emulator.jobs()[0].id, status: "failed", message: "not now" }] } : body === undefined ? {} : { body }),
     );
-    const outcome = await run(`enable answered ${kind}`, "up", () => engine.up(enabledLinux()));
+    const outcome = await run(`enable answered ${kind}`, "up", () => engine.createAll(enabledLinux()));
     expect(outcome).toMatch(/^failed: job [-0-9a-f]+ was created but enabling it failed: Qualys PM API did not confirm POST \/pm\/v1\/deploymentjobs\/update\/status\/Enabled/);
     expect(engine.readState().enabled.outputs.status).toBe("Disabled");
     expect(emulator.jobs()[0].status).toBe("Disabled");
-    expect(await run(`next up after an enable answered ${kind}`, "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    // The next up: the engine updates the recorded job (test/e2e shows it), the harness sends the same calls.
+    expect(await run(`next up after an enable answered ${kind}`, "up", () => engine.updateAll(enabledLinux()))).toBe("succeeded");
     expect(emulator.enablesApplied()).toEqual({ [emulator.jobs()[0].id]: 1 });
 });
 
@@ -224,7 +234,7 @@ test.each([
 ] as const)("an enable %s is followed by a read, and the job is enabled exactly once", async (kind, fault, sent) => {
     engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "500" });
     emulator[fault]("status");
-    expect(await run(`enable ${kind}`, "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(await run(`enable ${kind}`, "up", () => engine.createAll(enabledLinux()))).toBe("succeeded");
     const [job] = emulator.jobs();
     expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
     expect(emulator.requests.filter((r) => r.route === "status")).toHaveLength(sent);
@@ -234,7 +244,7 @@ test.each([
 test("an enable answered 503 three times is read before each new try and applied once", async () => {
     engine = await freshEngine();
     emulator.failNext("status", 3, 503);
-    expect(await run("503 ×3 on enable", "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(await run("503 ×3 on enable", "up", () => engine.createAll(enabledLinux()))).toBe("succeeded");
     expect(Object.values(emulator.enablesApplied())).toEqual([1]);
     const routes = emulator.requests.filter((r) => ["status", "get"].includes(r.route)).map((r) => r.route);
     expect(routes).toEqual(["status", "get", "status", "get", "status", "get", "status"]);
@@ -243,12 +253,12 @@ test("an enable answered 503 three times is read before each new try and applied
 test("an up after a failed enable reads the job first, and does not enable again a job Qualys already enabled", async () => {
     engine = await freshEngine();
     emulator.failNext("status", 1, 400, { body: { _error: { errorCode: "400", message: "cannot enable now" } } });
-    await engine.up(enabledLinux()).catch(() => undefined);
+    await engine.createAll(enabledLinux()).catch(() => undefined);
     const [job] = emulator.jobs();
     // As if the enable had gone through after all, or someone enabled the job in the UI.
     emulator.editJob(job.id, (j) => (j.status = "Enabled"));
     const mark = emulator.requests.length;
-    expect(await run("enable failed, job enabled meanwhile", "up", () => engine.up(enabledLinux()))).toBe("succeeded");
+    expect(await run("enable failed, job enabled meanwhile", "up", () => engine.updateAll(enabledLinux()))).toBe("succeeded");
     expect(emulator.requests.slice(mark).map((r) => r.route).filter((r) => r !== "auth")).toEqual(["get"]);
     expect(engine.readState().enabled.outputs.status).toBe("Enabled");
 });
@@ -258,7 +268,7 @@ test("a job left by a killed run is recorded by the next up instead of a second 
     const declared = enabledLinux();
     // What a run killed between the create and the enable leaves: the job, Disabled, in no state.
     const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled" }));
-    expect(await run("job left by a killed run (Disabled)", "up", () => engine.up(declared))).toBe("succeeded");
+    expect(await run("job left by a killed run (Disabled)", "up", () => engine.createAll(declared))).toBe("succeeded");
     expect(emulator.jobs().map((j) => j.id)).toEqual([id]);
     expect(emulator.counts().list).toBe(1);
     expect(emulator.counts().create).toBeUndefined();
@@ -269,7 +279,7 @@ test("a job of the same name that differs from the program stops the create, nam
     engine = await freshEngine();
     const declared = enabledLinux();
     const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled", description: "made in the UI" }));
-    const outcome = await run("a job of the same name, made outside Pulumi, differs", "up", () => engine.up(declared), [id]);
+    const outcome = await run("a job of the same name, made outside Pulumi, differs", "up", () => engine.createAll(declared), [id]);
     expect(outcome).toContain(`Qualys already holds a Linux job named "enabled linux": ${id} (differs in description)`);
     expect(emulator.requests.filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
 });
@@ -281,7 +291,7 @@ test.each([
     // Port 1 on loopback: nothing listens there.
     engine = await freshEngine({ QUALYS_MAX_RETRIES: fault ? "1" : "0" }, fault ? emulator.url : "http://127.0.0.1:1");
     fault?.();
-    const error = await run(`${kind}: the create POST never left`, "up", () => engine.up(program(1)));
+    const error = await run(`${kind}: the create POST never left`, "up", () => engine.createAll(program(1)));
     expect(error).toContain(expected);
     expect(error).not.toMatch(/may have been created/);
     expect(emulator.counts().create).toBeUndefined();
@@ -292,44 +302,32 @@ test("a create whose POST was answered 503 and whose lookup failed says the job 
     emulator.failNext("create", 1, 503);
     // The index listed before the POST answers; the lookup after the 503 does not.
     emulator.onNth("create", 1, () => emulator.failNext("list", 5, 500));
-    const error = await run("create answered 503, lookup failed", "up", () => engine.up(program(1)));
+    const error = await run("create answered 503, lookup failed", "up", () => engine.createAll(program(1)));
     expect(error).toMatch(/may have been created; looking for it failed/);
 });
 
 // ---- found by an attack from outside ---------------------------------------------------------
 
-test("a resource renamed without an alias keeps its job: the new name records it, and the old name's delete leaves it in Qualys", async () => {
-    engine = await freshEngine();
-    const weekly = linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
-    await engine.up([{ name: "old-name", args: weekly }]);
-    const [job] = emulator.jobs();
-    const mark = emulator.requests.length;
-    expect(await run("resource renamed without an alias", "up", () => engine.up([{ name: "new-name", args: weekly }]))).toBe("succeeded");
-    expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
-    expect(engine.readState()["new-name"].id).toBe(job.id);
-    expect(emulator.requests.slice(mark).filter((r) => ["create", "delete", "status", "update"].includes(r.route))).toEqual([]);
-});
-
 test("an edit of another input keeps the status someone set in Qualys since the last refresh: no enable, no disable", async () => {
     engine = await freshEngine();
     const weekly = (description: string): Declared[] => [{ name: "weekly", args: linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"], description }) }];
-    await engine.up(weekly("first"));
+    await engine.createAll(weekly("first"));
     const [job] = emulator.jobs();
     // An operator stops the patching in the Qualys UI.
     emulator.editJob(job.id, (j) => (j.status = "Disabled"));
-    expect(await run("job disabled in Qualys, then another input edited", "up", () => engine.up(weekly("second")))).toBe("succeeded");
+    expect(await run("job disabled in Qualys, then another input edited", "up", () => engine.updateAll(weekly("second")))).toBe("succeeded");
     expect(emulator.state.jobs.get(job.id)).toMatchObject({ status: "Disabled", description: "second" });
     expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
     expect(emulator.requests.filter((r) => r.route === "status")).toHaveLength(1);
 });
 
 test("a create answered with another resource's job is refused before anything is enabled or recorded", async () => {
-    engine = await freshEngine();
-    await engine.up([{ name: "a", args: linuxMakeCache({ name: "job a" }) }]);
-    const [a] = emulator.jobs();
-    emulator.failNext("create", 1, 201, { body: { id: a.id, name: "job a", platform: "Linux" } });
+    // One at a time: job a is created and recorded before the create of b is answered with it.
+    engine = await freshEngine({}, emulator.url, { parallel: 1 });
+    emulator.onNth("create", 2, () => emulator.failNext("create", 1, 201, { body: { id: emulator.jobs()[0].id, name: "job a", platform: "Linux" } }));
     const declared: Declared[] = [{ name: "a", args: linuxMakeCache({ name: "job a" }) }, { name: "b", args: linuxMakeCache({ name: "job b", status: "Enabled" }) }];
-    const outcome = await run("create answered with another resource's job", "up", () => engine.up(declared));
+    const outcome = await run("create answered with another resource's job", "up", () => engine.createAll(declared));
+    const [a] = emulator.jobs();
     expect(outcome).toContain(`Qualys answered the create of "job b" with job ${a.id}`);
     expect(emulator.enablesApplied()).toEqual({});
     expect(engine.readState().b).toBeUndefined();
