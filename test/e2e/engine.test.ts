@@ -191,6 +191,8 @@ describeWithCli("through the real Pulumi engine", () => {
             expect(JSON.stringify(r)).not.toContain(PASSWORD);
             expect(Buffer.byteLength(r.inputs.__provider)).toBeLessThan(2048);
             expect(typeof r.inputs.__provider).toBe("string"); // a secret would be an object with ciphertext
+            // The stored provider requires the package by name: it runs wherever the package is installed.
+            expect(r.inputs.__provider).toContain('require("qualys-pm-pulumi/provider")');
         }
         const defaultProvider = resources.find((r: any) => r.type === "pulumi:providers:pulumi-nodejs");
         expect(defaultProvider.inputs["qualys:password"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" });
@@ -276,6 +278,9 @@ describeWithCli("through the real Pulumi engine", () => {
         expect(String(error.message)).toMatch(new RegExp(`property ${refusal[0]} value .* has a problem: `));
         expect(String(error.message)).toContain(`has a problem: ${refusal[1]}`);
         if (alsoRefused) expect(String(error.message)).toMatch(new RegExp(`property ${alsoRefused[0]} value .* has a problem: ${alsoRefused[1]}`));
+        // Nothing else is refused where only one property changed.
+        const refused = new Set([...String(error.message).matchAll(/property (\S+) value .*? has a problem/g)].map((m) => m[1]));
+        if (!alsoRefused) expect([...refused]).toEqual([refusal[0]]);
         expect(emulator.requests.slice(mark).filter((r) => r.route !== "auth")).toEqual([]);
         expect(Object.values(emulator.enablesApplied())).toEqual([1]);
     });

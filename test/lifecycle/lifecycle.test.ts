@@ -5,9 +5,8 @@
 // itself as skipped, by name; it never passes silently.
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { EngineStack, findPulumiCli } from "../e2e/cli";
-import { emulatorStack, keepAndRemove, PASSWORD, programOf, recordedJobs, requestsSince } from "../e2e/program";
+import { emulatorStack, keepAndRemove, programOf, recordedJobs, requestsSince } from "../e2e/program";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
-import { PmClient } from "../../provider/client";
 import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 
 const binDir = findPulumiCli();
@@ -46,9 +45,15 @@ describeWithCli("a job's life in Qualys through the real Pulumi engine", () => {
         expect(job.status).toBe("Disabled");
         expect(job.triggeredAt).toBeUndefined();
         expect((await recordedJobs(env))["windows-reattempts"].outputs.status).toBe("Disabled");
-        const client = new PmClient({ gatewayUrl: emulator.url, username: "demo-user", password: PASSWORD });
-        const summary = await client.getJobResultsSummary(job.id);
-        expect(summary.assets[0].status).toBe("Reattempting");
+        // The program-side helper, with the stack's qualys: config, as a user's program reads results.
+        const withResults = async () => {
+            const { DeploymentJob, getDeploymentJobResults } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
+            const declaredJob = new DeploymentJob("windows-reattempts", windowsReattempts());
+            return { results: getDeploymentJobResults(declaredJob.id) };
+        };
+        const up = await env.run(env.stack.up({ program: withResults }));
+        expect(up.outputs.results.value).toMatchObject({ id: job.id, name: job.name, assets: [{ status: "Reattempting", jobInstanceId: 1 }] });
+        expect(emulator.jobs().map((j) => j.status)).toEqual(["Disabled"]);
     });
 
     test("adopting a job that differs from the program fails naming exactly the differing properties, and records nothing", async () => {

@@ -87,7 +87,7 @@ test.each([
     ["delete", "dropAfterApply", "destroy"],
     ["delete", "dropBeforeApply", "destroy"],
 ] as const)("a connection dropped on %s (%s) ends with one job per resource", async (route, fault, operation) => {
-    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "500" });
+    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "3000" });
     if (route !== "create") await engine.createAll(program());
     emulator[fault](route);
     const act = route === "create" ? () => engine.createAll(program()) : route === "update" ? () => engine.updateAll(program().map((d) => ({ ...d, args: { ...d.args, description: "changed" } }))) : () => engine.deleteAll();
@@ -98,7 +98,8 @@ test.each([
 });
 
 test("an answer that never comes before the timeout: a GET is retried, a POST is looked up, not sent twice", async () => {
-    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "300" });
+    // Long enough that no answered request times out on a loaded machine; the held ones always do.
+    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "3000" });
     // Held after the server applied it, never answered: the client's timeout fires, with no race.
     emulator.holdNext("create", "after-apply");
     expect(await run("answer slower than the timeout", "up", () => engine.createAll(program()))).toBe("succeeded");
@@ -228,11 +229,20 @@ test.each([
     expect(emulator.enablesApplied()).toEqual({ [emulator.jobs()[0].id]: 1 });
 });
 
+test("a job recorded after a failed enable can be destroyed straight away: its record carries the provider code", async () => {
+    engine = await freshEngine();
+    emulator.failNext("status", 1, 200, { body: [] });
+    expect(await run("enable answered an empty list", "up", () => engine.createAll(enabledLinux()))).toMatch(/^failed: job .* was created but enabling it failed/);
+    expect(await run("destroy right after an enable answered an empty list", "destroy", () => engine.deleteAll())).toBe("succeeded");
+    expect(emulator.jobs()).toEqual([]);
+    expect(emulator.enablesApplied()).toEqual({});
+});
+
 test.each([
     ["applied, then the connection dropped", "dropAfterApply", 1],
     ["dropped before the server applied it", "dropBeforeApply", 2],
 ] as const)("an enable %s is followed by a read, and the job is enabled exactly once", async (kind, fault, sent) => {
-    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "500" });
+    engine = await freshEngine({ QUALYS_REQUEST_TIMEOUT_MS: "3000" });
     emulator[fault]("status");
     expect(await run(`enable ${kind}`, "up", () => engine.createAll(enabledLinux()))).toBe("succeeded");
     const [job] = emulator.jobs();
@@ -295,6 +305,7 @@ test.each([
     expect(error).toContain(expected);
     expect(error).not.toMatch(/may have been created/);
     expect(emulator.counts().create).toBeUndefined();
+    expect(engine.readState()).toEqual({});
 });
 
 test("a create whose POST was answered 503 and whose lookup failed says the job may have been created", async () => {
