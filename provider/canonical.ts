@@ -1,15 +1,15 @@
-// The canonical form of inputs, made once where inputs come in: `check` makes the program's
-// canonical, `read` the server's job (payload.fromApiJob), `fromState` what the engine recorded;
-// diffJob, create and update compare and send them as they are. Two inputs that mean the same job to Qualys have one form:
-// values equal to the server's default, empty strings and lists, `false` and `null` are dropped;
-// each field compares as its row in fields.ts says (id sets, weekday order, Qualys dates).
-// Type, status and schedule stay, at their defaults too, for reviewers. Values unknown at preview pass through.
+// The canonical form of inputs: two inputs that mean the same job to Qualys have one form. Values
+// equal to the server's default, empty strings and lists, `false` and `null` are dropped; each field
+// compares as its row in fields.ts says (id sets, weekday order, Qualys dates). Type, status and
+// schedule stay, at their defaults too, for reviewers. Values unknown at preview pass through.
+// Made once where inputs come in: `check` makes the program's canonical, `read` the server's job
+// (payload.fromApiJob), `fromState` what the engine recorded; diffJob, create and update take them as they are.
 import jobSchema from "../schema/deployment-job.schema.json";
 import { FIELDS } from "./fields";
 import type { DeploymentJobInputs } from "./inputs.generated";
 
 declare const canonical: unique symbol;
-/** Inputs in canonical form: made by `canonicalInputs` or `fromApiJob`, or read from the state they wrote. */
+/** Inputs in canonical form: made by `canonicalInputs`, `fromApiJob` or `fromState`, or handed back by the engine after check. */
 export type CanonicalInputs = DeploymentJobInputs & { readonly [canonical]: true };
 
 /** Every input of a DeploymentJob; anything else in a state's outputs (`__provider`, server facts) is not an input. */

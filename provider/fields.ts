@@ -44,7 +44,6 @@ const deferment = { count: 3, interval: 1, intervalUnit: "HOURS" };
 const message = { userMessage: "", description: "" };
 
 interface FieldOptions {
-    api?: string;
     /** What the server assumes when the input is left out (sent then, and dropped when compared). */
     default?: unknown;
     /** What is sent when the input is left out, if not the default (`""`, `[]`, `null`, ...). */
@@ -59,12 +58,11 @@ interface FieldOptions {
     back?: (api: ApiJob, prior?: Inputs) => unknown;
 }
 
-/** A row carrying one input. */
+/** A row carrying one input, under the same key in the API's JSON. */
 function field(input: InputName, o: FieldOptions = {}): FieldRow {
-    const api = o.api ?? input;
     const absent = o.default !== undefined ? o.default : o.absent;
     return {
-        api,
+        api: input,
         inputs: [input],
         defaults: o.default !== undefined ? { [input]: o.default } : {},
         shown: o.shown ? [input] : [],
@@ -72,11 +70,11 @@ function field(input: InputName, o: FieldOptions = {}): FieldRow {
         platform: o.platform,
         keptWhenAbsent: o.keptWhenAbsent,
         out: o.out ?? ((job) => job[input] ?? absent),
-        back: (job, prior) => ({ [input]: o.back ? o.back(job, prior) : job[api] }),
+        back: (job, prior) => ({ [input]: o.back ? o.back(job, prior) : job[input] }),
     };
 }
 
-/** A key the API takes that no input carries: sent to create, Qualys' value kept in an update when `kept`. */
+/** A key the API takes that no input carries: sent in every request; with `kept`, an update keeps Qualys' value instead. */
 function filler(api: string, value: (job: Inputs) => unknown, kept?: "kept"): FieldRow {
     return { api, inputs: [], defaults: {}, shown: [], compare: {}, keepServerValue: kept ? true : undefined, out: value, back: () => ({}) };
 }
@@ -85,7 +83,7 @@ function filler(api: string, value: (job: Inputs) => unknown, kept?: "kept"): Fi
 const idSet: Compare = (ids) => (Array.isArray(ids) ? [...new Set(ids.map((id) => (typeof id === "string" ? id.toLowerCase() : id)))].sort() : ids);
 const ids = (input: InputName) => field(input, { absent: [], compare: idSet });
 
-export function toNumber(value: unknown): number | undefined {
+function toNumber(value: unknown): number | undefined {
     if (value === null || value === undefined || value === "") return undefined;
     const n = Number(value);
     return Number.isFinite(n) ? n : undefined;
