@@ -396,8 +396,9 @@ export class PmClient {
             tooMany: () => new QualysApiError(this.resultsMethod ?? "GET", path, 200, `more than ${MAX_LIST_PAGES} pages of results; stopped there`, 1),
         });
         const expected = summary?.assetCount;
-        if (typeof expected === "number" && new Set(assets.map((a) => a?.asset?.id)).size < expected) {
-            throw new QualysApiError(this.resultsMethod ?? "GET", path, 200, `the summary counts ${expected} assets, but its pages hold results for ${new Set(assets.map((a) => a?.asset?.id)).size}: the gateway's paging cannot be read to its end`, 1);
+        const read = new Set(assets.map((a) => a?.asset?.id)).size;
+        if (typeof expected === "number" && read < expected) {
+            throw new QualysApiError(this.resultsMethod ?? "GET", path, 200, `the summary counts ${expected} assets, but its pages hold results for ${read}: the gateway's paging cannot be read to its end`, 1);
         }
         return { ...summary, assets };
     }

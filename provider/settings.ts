@@ -39,12 +39,12 @@ function withoutUserinfo(name: string, value: unknown): unknown {
 
 /** Stack config first, then the environment. `lookup` returns a config value or undefined. */
 export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
-    const raw: Record<string, unknown> = {};
+    const settings: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(SETTING_SOURCES)) {
         const value = lookup(source.config) ?? env[source.env];
-        if (value !== undefined && value !== "") raw[name] = withoutUserinfo(name, typed(name, value));
+        if (value !== undefined && value !== "") settings[name] = withoutUserinfo(name, typed(name, value));
     }
-    const { settings, failures } = validateSettings(raw);
+    const failures = validateSettings(settings);
     if (failures.length) {
         const lines = failures.map((f) => {
             const source = SETTING_SOURCES[f.property as keyof typeof SETTING_SOURCES];

@@ -46,25 +46,35 @@ export const MAX_FAILURES = 20;
 /** A reason quotes at most this many characters of a value. */
 const SHOWN = 60;
 
+let shared: Ajv | undefined;
 let job: { validate: ValidateFunction; items: Map<string, ValidateFunction> } | undefined;
 let settings: ValidateFunction | undefined;
+
+/** The one Ajv, with this module's formats and keywords, that compiles both schemas. */
+function sharedAjv(): Ajv {
+    if (!shared) {
+        // allErrors: report every failure at once (ajv-errors needs it too); verbose: keep the failing
+        // value and its schema, which the reasons quote. strictTypes is off because if/then rules name
+        // properties without repeating their types. No coerceTypes: settings.ts types the settings
+        // (ajv's coercion takes "Infinity" and "1e400" for integers within bounds).
+        shared = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+        addFormats(shared, ["email", "uri"]);
+        // ajv-formats' uuid also takes a `urn:uuid:` prefix; Qualys ids are bare.
+        shared.addFormat("uuid", /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+        shared.addFormat("qualys-datetime", QUALYS_DATETIME);
+        shared.addFormat("iana-timezone", isTimeZone);
+        shared.removeKeyword("maxLength");
+        shared.addKeyword({ keyword: "maxLength", type: "string", schemaType: "number", errors: true, validate: maxLength });
+        shared.addKeyword({ keyword: "uniqueIgnoringCase", type: "array", schemaType: "boolean", errors: true, validate: uniqueIgnoringCase });
+        addErrors(shared);
+    }
+    return shared;
+}
 
 /** The job schema, compiled on first use; with the item schema of each list, for `invalidItems`. */
 function jobValidators() {
     if (!job) {
-        // allErrors: report every failure at once (ajv-errors needs it too); verbose: keep the failing
-        // value and its schema, which the reasons quote. strictTypes is off because if/then rules name
-        // properties without repeating their types.
-        const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-        addFormats(ajv, ["email", "uri"]);
-        // ajv-formats' uuid also takes a `urn:uuid:` prefix; Qualys ids are bare.
-        ajv.addFormat("uuid", /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
-        ajv.addFormat("qualys-datetime", QUALYS_DATETIME);
-        ajv.addFormat("iana-timezone", isTimeZone);
-        ajv.removeKeyword("maxLength");
-        ajv.addKeyword({ keyword: "maxLength", type: "string", schemaType: "number", errors: true, validate: maxLength });
-        ajv.addKeyword({ keyword: "uniqueIgnoringCase", type: "array", schemaType: "boolean", errors: true, validate: uniqueIgnoringCase });
-        addErrors(ajv);
+        const ajv = sharedAjv();
         const schema = bounded(jobSchema) as object;
         job = { validate: ajv.compile(schema), items: new Map() };
         // The item schemas of the lists: taken from the compiled job schema (so that their $refs
@@ -79,17 +89,9 @@ function jobValidators() {
     return job;
 }
 
-/**
- * The settings schema, on an Ajv of its own (settings.ts gives it the schema's types: not ajv's
- * coerceTypes, which turns "Infinity" and "1e400" into numbers that pass integer, minimum and maximum).
- */
+/** The settings schema, compiled on first use. */
 function settingsValidator(): ValidateFunction {
-    if (!settings) {
-        const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-        addFormats(ajv, ["uri"]);
-        addErrors(ajv);
-        settings = ajv.compile(settingsSchema);
-    }
+    settings ??= sharedAjv().compile(settingsSchema);
     return settings;
 }
 
@@ -192,14 +194,12 @@ export function validateJobInputs(inputs: Record<string, unknown>): CheckFailure
 }
 
 /**
- * Validates the provider settings (gateway URL, username, password, limits), given as read from stack
- * config or the environment: returns them typed (strings coerced to the schema's types) and the
- * failures. A secret (writeOnly in the schema: the password) is never quoted.
+ * Validates the provider settings (gateway URL, username, password, limits), typed as settings.ts
+ * reads them. A secret (writeOnly in the schema: the password) is never quoted.
  */
-export function validateSettings(raw: Record<string, unknown>): { settings: Record<string, unknown>; failures: CheckFailure[] } {
+export function validateSettings(settings: Record<string, unknown>): CheckFailure[] {
     const validate = settingsValidator();
-    const failures = validate(raw) ? [] : toFailures(validate.errors ?? [], "qualys provider settings", raw);
-    return { settings: raw, failures };
+    return validate(settings) ? [] : toFailures(validate.errors ?? [], "qualys provider settings", settings);
 }
 
 /**
