@@ -6,16 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { PmEmulator, RequestRecord, startEmulator } from "../emulator/server";
-import { EngineStack, engineStack, findPulumiCli } from "../e2e/cli";
+import { EngineStack, engineStack, engineSuite } from "../e2e/cli";
 import { keepOutput } from "../helpers/secrets";
 import { CliRun, compiled, projectDir, qualysEnv, spawnAdopt, stubLanguageHost } from "./helpers";
 import { mixedJob, seed, SeededJob, unadoptableJobs, unmanagedJobs } from "./tenant";
 
-const binDir = findPulumiCli();
-const describeWithCli = binDir ? describe : describe.skip;
-if (!binDir) {
-    console.warn("SKIPPED: test/adopt/engine (adopt round trip through the real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
-}
+const { binDir, describeWithCli } = engineSuite("test/adopt/engine (adopt round trip through the real Pulumi engine)");
 
 const JOBS = 200;
 let emulator: PmEmulator;

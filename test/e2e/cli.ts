@@ -22,6 +22,16 @@ export function findPulumiCli(): string | undefined {
     return undefined;
 }
 
+/**
+ * What an engine suite needs first: the CLI, and `describe`, or `describe.skip` once the suite has
+ * said by name that it is SKIPPED (it never passes without the engine).
+ */
+export function engineSuite(suite: string): { binDir: string | undefined; describeWithCli: jest.Describe } {
+    const binDir = findPulumiCli();
+    if (!binDir) console.warn(`SKIPPED: ${suite}: no Pulumi CLI on PATH or in .pulumi-cli/; run \`npm run pulumi:install\``);
+    return { binDir, describeWithCli: binDir ? describe : describe.skip };
+}
+
 export interface EngineStack {
     stack: automation.Stack;
     workDir: string;

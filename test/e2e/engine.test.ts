@@ -13,14 +13,10 @@ import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
 import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 import { UNKNOWN } from "../../provider/validate";
-import { cliAbout, cliVersion, EngineStack, findPulumiCli } from "./cli";
+import { cliAbout, cliVersion, EngineStack, engineSuite } from "./cli";
 import { emulatorStack, events, keepAndRemove, PASSWORD, programOf, recordedJobs, requestsSince, stepsOf } from "./program";
 
-const binDir = findPulumiCli();
-const describeWithCli = binDir ? describe : describe.skip;
-if (!binDir) {
-    console.warn("SKIPPED: test/e2e (real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
-}
+const { binDir, describeWithCli } = engineSuite("test/e2e (real Pulumi engine)");
 
 let emulator: PmEmulator;
 let declared: Declared[] = [];

@@ -34,15 +34,11 @@ import * as path from "node:path";
 import { PmEmulator, RequestRecord, startEmulator } from "../emulator/server";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import { EngineStack, findPulumiCli } from "./cli";
+import { EngineStack, engineSuite } from "./cli";
 import { emulatorStack, programOf } from "./program";
 import { alive, descendants, engineProcesses, exited, isCli, isDynamicProvider, kill, Proc, show } from "./processes";
 
-const binDir = findPulumiCli();
-const describeWithCli = binDir ? describe : describe.skip;
-if (!binDir) {
-    console.warn("SKIPPED: test/e2e/killed-run (killed runs through the real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
-}
+const { binDir, describeWithCli } = engineSuite("test/e2e/killed-run (killed runs through the real Pulumi engine)");
 
 const LINUX = "linux-enabled";
 const WINDOWS = "windows-disabled";

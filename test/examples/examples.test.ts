@@ -10,12 +10,11 @@ import * as path from "node:path";
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { repoRoot } from "../helpers/root";
 import { keepOutput } from "../helpers/secrets";
-import { findPulumiCli } from "../e2e/cli";
+import { engineSuite } from "../e2e/cli";
 
 const ROOT = repoRoot();
 const EXAMPLES = path.join(ROOT, "examples");
-const binDir = findPulumiCli();
-if (!binDir) console.warn("SKIPPED: test/examples, the programs through the real Pulumi engine: no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
+const { binDir } = engineSuite("test/examples, the programs through the real Pulumi engine");
 
 /** Example folders with a Pulumi program and a package.json; and every example package (the policy pack too). */
 const programs = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, "Pulumi.yaml")) && fs.existsSync(path.join(EXAMPLES, d, "package.json")));

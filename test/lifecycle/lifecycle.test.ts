@@ -4,16 +4,12 @@
 // Needs the Pulumi CLI: on PATH or built by `npm run pulumi:install`. Without it, this suite reports
 // itself as skipped, by name; it never passes silently.
 import { PmEmulator, startEmulator } from "../emulator/server";
-import { EngineStack, findPulumiCli } from "../e2e/cli";
+import { EngineStack, engineSuite } from "../e2e/cli";
 import { emulatorStack, keepAndRemove, programOf, recordedJobs, requestsSince } from "../e2e/program";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { DeploymentJobInputs, toRequest } from "../../provider/payload";
 
-const binDir = findPulumiCli();
-const describeWithCli = binDir ? describe : describe.skip;
-if (!binDir) {
-    console.warn("SKIPPED: test/lifecycle (a job's life through the real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
-}
+const { binDir, describeWithCli } = engineSuite("test/lifecycle (a job's life through the real Pulumi engine)");
 
 let emulator: PmEmulator;
 let declared: Declared[] = [];

@@ -11,13 +11,11 @@ import { PmEmulator, startEmulator } from "../emulator/server";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
 import { repoRoot } from "../helpers/root";
-import { EngineStack, engineStack, findPulumiCli } from "../e2e/cli";
+import { EngineStack, engineStack, engineSuite } from "../e2e/cli";
 import type { DeploymentJobArgs } from "../../provider/inputs.generated";
 import { defaultGuardrailConfig, RULES } from "../../provider/policy";
 
-const binDir = findPulumiCli();
-const describeWithCli = binDir ? describe : describe.skip;
-if (!binDir) console.warn("SKIPPED: test/policy/policy-pack (real Pulumi engine): no Pulumi CLI on PATH or in .pulumi-cli/; run `npm run pulumi:install`");
+const { binDir, describeWithCli } = engineSuite("test/policy/policy-pack (real Pulumi engine)");
 
 const PACK_DIR = path.join(repoRoot(), "examples", "gitops", "policy");
 const PACK = path.join(PACK_DIR, "pulumi-analyzer-qualys-guardrails");
