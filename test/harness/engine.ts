@@ -296,21 +296,16 @@ export class Engine extends ProviderProcess {
     }
 
     /** Check, then Diff, for each declared job (each recorded); the provider's answers by name. */
-    async diffAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
-        await this.newRun();
-        const news = await inputsOf(program);
-        const state = this.recorded(news);
-        const checked = await this.checkEach(news, (name) => state[name].inputs);
-        const answers: Record<string, DiffAnswer> = {};
-        const failures = await this.each([...checked], async ([name, inputs]) => {
-            answers[name] = await this.diff(name, state[name].id, state[name].outputs, inputs);
-        });
-        this.finish(undefined, failures);
-        return answers;
+    diffAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
+        return this.diffEach(program, false);
     }
 
     /** Check, Diff, then Update, for each declared job (each recorded), whatever Diff answers; Diff's answers by name. */
-    async updateAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
+    updateAll(program: Declared[] | Captured): Promise<Record<string, DiffAnswer>> {
+        return this.diffEach(program, true);
+    }
+
+    private async diffEach(program: Declared[] | Captured, update: boolean): Promise<Record<string, DiffAnswer>> {
         await this.newRun();
         const news = await inputsOf(program);
         const state = this.recorded(news);
@@ -319,9 +314,9 @@ export class Engine extends ProviderProcess {
         const failures = await this.each([...checked], async ([name, inputs]) => {
             const old = state[name];
             answers[name] = await this.diff(name, old.id, old.outputs, inputs);
-            state[name] = { ...old, inputs, outputs: await this.update(name, old.id, old.outputs, inputs) };
+            if (update) state[name] = { ...old, inputs, outputs: await this.update(name, old.id, old.outputs, inputs) };
         });
-        this.finish(state, failures);
+        this.finish(update ? state : undefined, failures);
         return answers;
     }
 
