@@ -6,6 +6,7 @@
 // Only types are imported from @pulumi/policy (an optional peer dependency): the policy pack that
 // serves these rules (`new PolicyPack(...)`) brings it; the provider never loads it.
 import type { EnforcementLevel, PolicyPackArgs, PolicyPackConfig, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { DEFAULTS } from "./canonical";
 import type { DeploymentJobInputs } from "./inputs.generated";
 
 /** The type token of every DeploymentJob (it is in each URN; see resource.ts). */
@@ -58,7 +59,9 @@ interface Rule<N extends RuleName> {
 
 const RUN_ONCE = ["On-demand", "Once"];
 const installs = (p: Partial<DeploymentJobInputs>) => (p.type ?? "Install") === "Install";
-const minutes = (amount: number, unit: string | undefined, defaultUnit: "HOURS" | "MINUTES") => amount * ((unit ?? defaultUnit) === "HOURS" ? 60 : 1);
+/** An amount in minutes; `unit` left out is the server's default for that amount (fields.ts). */
+const minutes = (amount: number, unit: string | undefined, defaultUnit: string) => amount * ((unit ?? defaultUnit) === "HOURS" ? 60 : 1);
+const COUNTDOWN: { interval: number; intervalUnit: string } = DEFAULTS.postDeployment.rebootCountdown;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const rules: { [N in RuleName]: Rule<N> } = {
@@ -114,7 +117,7 @@ const rules: { [N in RuleName]: Rule<N> } = {
             const post = props.postDeployment;
             if (post?.suppressReboots === true) return [];
             const countdown = post?.rebootCountdown;
-            const actual = minutes(countdown?.interval ?? 15, countdown?.intervalUnit, "MINUTES");
+            const actual = minutes(countdown?.interval ?? COUNTDOWN.interval, countdown?.intervalUnit, COUNTDOWN.intervalUnit);
             if (actual >= minCountdownMinutes) return [];
             return [`counts down ${plural(actual, "minute")} before a reboot; at least ${plural(minCountdownMinutes, "minute")} required (postDeployment.rebootCountdown), or suppress reboots`];
         },
@@ -129,9 +132,9 @@ const rules: { [N in RuleName]: Rule<N> } = {
         },
         check({ props }, { maxHours }) {
             if (props.timeout === undefined) return [`sets no patch window: set timeout (and timeoutUnit) to at most ${plural(maxHours, "hour")}`];
-            const actual = minutes(props.timeout, props.timeoutUnit, "HOURS");
+            const actual = minutes(props.timeout, props.timeoutUnit, DEFAULTS.timeoutUnit);
             if (actual <= maxHours * 60) return [];
-            return [`has a patch window of ${props.timeout} ${(props.timeoutUnit ?? "HOURS").toLowerCase()}; at most ${plural(maxHours, "hour")} allowed (timeout)`];
+            return [`has a patch window of ${props.timeout} ${(props.timeoutUnit ?? DEFAULTS.timeoutUnit).toLowerCase()}; at most ${plural(maxHours, "hour")} allowed (timeout)`];
         },
     },
 };
