@@ -1,8 +1,9 @@
 // qualys-pm-pulumi: Qualys Patch Management deployment jobs as Pulumi resources.
-export { DeploymentJob } from "./resource";
-export type { DeploymentJobArgs, DeploymentJobInputs } from "./inputs.generated";
-export type { DeploymentJobOutputs } from "./dynamic";
-export { getDeploymentJobResults } from "./results";
-export type { DeploymentJobResults, DeploymentJobAssetResult } from "./results";
-export { QualysApiError } from "./client";
-export type { CheckFailure } from "./validate";
+export { DeploymentJob } from "./dynamic/resource";
+export type { DeploymentJobInputs } from "./core/inputs.generated";
+export type { DeploymentJobArgs } from "./dynamic/args.generated";
+export type { DeploymentJobOutputs } from "./dynamic/provider";
+export { getDeploymentJobResults } from "./dynamic/results";
+export type { DeploymentJobResults, DeploymentJobAssetResult } from "./dynamic/results";
+export { QualysApiError } from "./core/client";
+export type { CheckFailure } from "./core/validate";

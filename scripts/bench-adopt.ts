@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { collectJobs, PLATFORMS, renderImportFile, renderProgram } from "../provider/adopt";
-import { PmClient } from "../provider/client";
+import { collectJobs, PLATFORMS, renderImportFile, renderProgram } from "../provider/adopt/adopt";
+import { PmClient } from "../provider/core/client";
 import { startEmulator } from "../test/emulator/server";
 import { mixedJob, seed } from "../test/adopt/tenant";
 
@@ -56,7 +56,7 @@ function median(values: number[]): number {
 }
 
 function command(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-    const cli = path.join(__dirname, "..", "provider", "cli.js");
+    const cli = path.join(__dirname, "..", "provider", "adopt", "cli.js");
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [cli, "adopt", ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { startEmulator } from "../test/emulator/server";
 import { captureInputs, Engine } from "../test/harness/engine";
 import type { Declared } from "../test/helpers/jobs";
-import { toRequest } from "../provider/payload";
+import { toRequest } from "../provider/core/payload";
 
 /** `pulumi up --parallel` default: 4 per core, 8 on this 2-core machine (the CLI's own --help says so). */
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 4 * os.cpus().length);

@@ -1,5 +1,5 @@
 // Generates, from schema/deployment-job.schema.json, the TypeScript input types
-// (provider/inputs.generated.ts) and the README's input reference, so neither can drift from the
+// (provider/core/inputs.generated.ts, provider/dynamic/args.generated.ts) and the README's input reference, so neither can drift from the
 // schema. `npm run generate` writes them; `--check` (run by the tests) fails when either is stale.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -37,13 +37,22 @@ function argType(schema: Schema, indent: string): string {
     return `pulumi.Input<${plainType(schema, indent)}>`;
 }
 
-export function generateTypes(schema: Schema): string {
+/** The plain input type the core works on: no Pulumi import, so the core stays free of Pulumi. */
+export function generateInputTypes(schema: Schema): string {
     return [
         "// Generated from schema/deployment-job.schema.json by scripts/generate.ts: do not edit; run `npm run generate`.",
-        'import type * as pulumi from "@pulumi/pulumi";',
         "",
         "/** The inputs of a DeploymentJob as plain values, as the provider receives them. */",
         `export interface DeploymentJobInputs ${objectType(schema, "", plainType)}`,
+        "",
+    ].join("\n");
+}
+
+/** The arguments of the dynamic resource's constructor, each a `pulumi.Input`. */
+export function generateArgTypes(schema: Schema): string {
+    return [
+        "// Generated from schema/deployment-job.schema.json by scripts/generate.ts: do not edit; run `npm run generate`.",
+        'import type * as pulumi from "@pulumi/pulumi";',
         "",
         "/** The arguments of `new DeploymentJob(name, args)`. */",
         `export interface DeploymentJobArgs ${objectType(schema, "", argType)}`,
@@ -89,7 +98,8 @@ export function generatedFiles(): [string, string][] {
     const schema = JSON.parse(fs.readFileSync(path.join(root, "schema", "deployment-job.schema.json"), "utf8"));
     const readmePath = path.join(root, "README.md");
     return [
-        [path.join(root, "provider", "inputs.generated.ts"), generateTypes(schema)],
+        [path.join(root, "provider", "core", "inputs.generated.ts"), generateInputTypes(schema)],
+        [path.join(root, "provider", "dynamic", "args.generated.ts"), generateArgTypes(schema)],
         [readmePath, replaceReference(fs.readFileSync(readmePath, "utf8"), generateReference(schema))],
     ];
 }

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { main } from "../../provider/cli";
+import { main } from "../../provider/adopt/cli";
 import { repoRoot } from "../helpers/root";
 
 export const ROOT = repoRoot();

@@ -2,8 +2,8 @@
 // straight into the emulator (request-shaped bodies from toRequest, plus the fields a UI job may
 // carry that the provider does not model), with deterministic ids. Shared by test/adopt and
 // scripts/bench-adopt.ts.
-import type { DeploymentJobInputs } from "../../provider/inputs.generated";
-import { canonicalInputs, toRequest } from "../../provider/payload";
+import type { DeploymentJobInputs } from "../../provider/core/inputs.generated";
+import { canonicalInputs, toRequest } from "../../provider/core/payload";
 import type { Job, PmEmulator } from "../emulator/server";
 
 /** A deterministic UUID: `n` numbers within a family, first (as random UUIDs differ from the start), `kind` tells families apart. */

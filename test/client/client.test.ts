@@ -1,11 +1,11 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { PmClient, QualysApiError } from "../../provider/client";
-import { AdaptivePacer, Clock } from "../../provider/throttle";
-import { fromApiJob, toRequest } from "../../provider/payload";
-import { Scrubber } from "../../provider/scrub";
-import { diffJob } from "../../provider/diff";
+import { PmClient, QualysApiError } from "../../provider/core/client";
+import { AdaptivePacer, Clock } from "../../provider/core/throttle";
+import { fromApiJob, toRequest } from "../../provider/core/payload";
+import { Scrubber } from "../../provider/core/scrub";
+import { diffJob } from "../../provider/core/diff";
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { expectNoSecret, keepOutput, secretForms, SPECIAL_PASSWORD } from "../helpers/secrets";
 import { seed } from "../helpers/fixtures";

@@ -11,8 +11,8 @@ import * as automation from "@pulumi/pulumi/automation";
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import { DeploymentJobInputs, toRequest } from "../../provider/payload";
-import { UNKNOWN } from "../../provider/validate";
+import { DeploymentJobInputs, toRequest } from "../../provider/core/payload";
+import { UNKNOWN } from "../../provider/core/validate";
 import { cliAbout, cliVersion, EngineStack, engineSuite } from "./cli";
 import { emulatorStack, events, keepAndRemove, PASSWORD, programOf, recordedJobs, requestsSince, stepsOf } from "./program";
 

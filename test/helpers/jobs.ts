@@ -1,6 +1,6 @@
 // The seed's two jobs as DeploymentJob inputs (test/fixtures/seed, 3.5 release notes), with
 // the status left out so that declaring them deploys nothing.
-import type { DeploymentJobArgs } from "../../provider/inputs.generated";
+import type { DeploymentJobArgs } from "../../provider/dynamic/args.generated";
 
 /** A `new DeploymentJob(name, args)` of a test's program. */
 export interface Declared {

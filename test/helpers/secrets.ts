@@ -13,7 +13,7 @@ export const SPECIAL_PASSWORD = 'p@ss"wo rd&=+%/\\é€';
  * the form encoding of URLSearchParams, `+` for a space), JSON-escaped (the inside of
  * JSON.stringify), and base64 and base64url at each of the three alignments it can have inside a
  * longer encoded text (only the characters that depend on the secret alone). Written apart from
- * provider/scrub.ts on purpose: the leak scan must not share the scrubber's blind spots.
+ * provider/core/scrub.ts on purpose: the leak scan must not share the scrubber's blind spots.
  */
 export function secretForms(secret: string): string[] {
     if (!secret) return [];

@@ -7,7 +7,7 @@ import { PmEmulator, startEmulator } from "../emulator/server";
 import { EngineStack, engineSuite } from "../e2e/cli";
 import { emulatorStack, keepAndRemove, programOf, recordedJobs, requestsSince } from "../e2e/program";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
-import { DeploymentJobInputs, toRequest } from "../../provider/payload";
+import { DeploymentJobInputs, toRequest } from "../../provider/core/payload";
 
 const { binDir, describeWithCli } = engineSuite("test/lifecycle (a job's life through the real Pulumi engine)");
 

@@ -28,7 +28,7 @@ let packedFiles: string[] = [];
 test("the tarball holds the compiled JavaScript, the type declarations and schema/, nothing else", () => {
     const unexpected = packedFiles.filter((f) => !/^(dist\/provider\/|dist\/schema\/|schema\/|README\.md$|package\.json$)/.test(f));
     expect(unexpected).toEqual([]);
-    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic.js", "schema/deployment-job.schema.json"]) {
+    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "schema/deployment-job.schema.json"]) {
         expect(packedFiles).toContain(needed);
     }
     expect(packedFiles.some((f) => f.startsWith("dist/test/") || f.startsWith("test/"))).toBe(false);

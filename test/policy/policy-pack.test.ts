@@ -12,8 +12,8 @@ import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
 import { repoRoot } from "../helpers/root";
 import { EngineStack, engineStack, engineSuite } from "../e2e/cli";
-import type { DeploymentJobArgs } from "../../provider/inputs.generated";
-import { defaultGuardrailConfig, RULES } from "../../provider/policy";
+import type { DeploymentJobArgs } from "../../provider/dynamic/args.generated";
+import { defaultGuardrailConfig, RULES } from "../../provider/policy/index";
 
 const { binDir, describeWithCli } = engineSuite("test/policy/policy-pack (real Pulumi engine)");
 

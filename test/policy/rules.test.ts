@@ -1,9 +1,9 @@
-// The guardrail rules (provider/policy.ts) on their own: each rule's verdict on compliant and
+// The guardrail rules (provider/policy/index.ts) on their own: each rule's verdict on compliant and
 // violating jobs, its settings, and the CrossGuard policy objects built from them, called the way
 // @pulumi/policy's analyzer calls a resource validation.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { checkJob, DEFAULT_SETTINGS, defaultGuardrailConfig, DEPLOYMENT_JOB_TYPE, guardrailPolicies, JobUnderReview, qualysGuardrails, RULES, stackOfUrn } from "../../provider/policy";
-import type { DeploymentJobInputs } from "../../provider/inputs.generated";
+import { checkJob, DEFAULT_SETTINGS, defaultGuardrailConfig, DEPLOYMENT_JOB_TYPE, guardrailPolicies, JobUnderReview, qualysGuardrails, RULES, stackOfUrn } from "../../provider/policy/index";
+import type { DeploymentJobInputs } from "../../provider/core/inputs.generated";
 
 const linux = (extra: Partial<DeploymentJobInputs> = {}): Partial<DeploymentJobInputs> => ({
     name: "RHEL critical", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true, timeout: 4, ...extra,

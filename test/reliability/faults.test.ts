@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { PmEmulator, RouteName, startEmulator } from "../emulator/server";
 import { Engine, EngineOptions } from "../harness/engine";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
-import { DeploymentJobInputs, toRequest } from "../../provider/payload";
+import { DeploymentJobInputs, toRequest } from "../../provider/core/payload";
 import { keepOutput, OUTPUT_DIR } from "../helpers/secrets";
 
 let emulator: PmEmulator;

@@ -9,9 +9,9 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { PmClient, QualysApiError } from "../../provider/client";
-import { AdaptivePacer } from "../../provider/throttle";
-import { resolveSettings } from "../../provider/settings";
+import { PmClient, QualysApiError } from "../../provider/core/client";
+import { AdaptivePacer } from "../../provider/core/throttle";
+import { resolveSettings } from "../../provider/core/settings";
 import { seed } from "../helpers/fixtures";
 import { repoRoot } from "../helpers/root";
 import { expectNoSecret } from "../helpers/secrets";
@@ -171,7 +171,7 @@ describe("redirects are never followed: credentials go nowhere but the configure
         );
         try {
             // NODE_EXTRA_CA_CERTS is read when Node starts: the client runs in a process of its own.
-            const script = `const { PmClient } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "client.js"))});
+            const script = `const { PmClient } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "core", "client.js"))});
 new PmClient({ gatewayUrl: ${JSON.stringify(gateway.url)}, username: "demo-user", password: ${JSON.stringify(PASSWORD)}, maxRetries: 0 })
   .getJob(${JSON.stringify(JOB)}).then((job) => console.log("answered: " + JSON.stringify(job)), (e) => console.log(e.message));`;
             const output = await new Promise<string>((resolve, reject) =>

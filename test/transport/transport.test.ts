@@ -8,8 +8,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { PmClient } from "../../provider/client";
-import { proxyFor } from "../../provider/proxy";
+import { PmClient } from "../../provider/core/client";
+import { proxyFor } from "../../provider/core/proxy";
 import { startEmulator } from "../emulator/server";
 import { repoRoot } from "../helpers/root";
 
@@ -55,7 +55,7 @@ async function startProxy() {
 /** Runs the compiled client in a fresh Node process with `env`; returns what it printed. Asynchronous:
  * the emulator answering it lives in this process. */
 function clientProcess(gatewayUrl: string, env: NodeJS.ProcessEnv): Promise<string> {
-    const script = `const { PmClient } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "client.js"))});
+    const script = `const { PmClient } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "core", "client.js"))});
 new PmClient({ gatewayUrl: ${JSON.stringify(gatewayUrl)}, username: "demo-user", password: "demo-password", maxRetries: 0 })
   .getJob("00000000-0000-0000-0000-000000000000")
   .then((job) => console.log(job === undefined ? "reached Qualys: job not found" : "unexpected job"), (e) => console.log(e.message));`;

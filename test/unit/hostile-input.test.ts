@@ -1,10 +1,10 @@
 // Issue 17, hostile input: what `check` does with inputs made to hurt it. The work is bounded by the
 // schema's limits, not by the input: asserted by counting what is read of the input (a Proxy), never
 // by timing. The time of the worst input is printed, not asserted.
-import { check } from "../../provider/dynamic";
-import { diffJob } from "../../provider/diff";
-import { canonicalInputs } from "../../provider/payload";
-import { MAX_FAILURES, UNKNOWN, validateJobInputs } from "../../provider/validate";
+import { check } from "../../provider/dynamic/provider";
+import { diffJob } from "../../provider/core/diff";
+import { canonicalInputs } from "../../provider/core/payload";
+import { MAX_FAILURES, UNKNOWN, validateJobInputs } from "../../provider/core/validate";
 import { windowsReattempts } from "../helpers/jobs";
 
 const MB = 1 << 20;

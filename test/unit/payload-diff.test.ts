@@ -1,9 +1,9 @@
-import { diffJob, INPUT_KEYS, lockedRunOnceChanges } from "../../provider/diff";
-import { canonicalInputs, fromApiJob, mergeIntoServerJob, requestBody, toRequest } from "../../provider/payload";
-import type { DeploymentJobArgs } from "../../provider/inputs.generated";
-import { validateJobInputs } from "../../provider/validate";
-import { provider } from "../../provider/dynamic";
-import { FIELDS } from "../../provider/fields";
+import { diffJob, INPUT_KEYS, lockedRunOnceChanges } from "../../provider/core/diff";
+import { canonicalInputs, fromApiJob, mergeIntoServerJob, requestBody, toRequest } from "../../provider/core/payload";
+import type { DeploymentJobArgs } from "../../provider/dynamic/args.generated";
+import { validateJobInputs } from "../../provider/core/validate";
+import { provider } from "../../provider/dynamic/provider";
+import { FIELDS } from "../../provider/core/fields";
 import { generatedFiles } from "../../scripts/generate";
 import * as fs from "node:fs";
 import { seed } from "../helpers/fixtures";

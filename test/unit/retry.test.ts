@@ -1,5 +1,5 @@
 // The retry table, as a pure function: the delays it computes, without waiting for them.
-import { decideRetry, FailedCall, RetryLimits } from "../../provider/retry";
+import { decideRetry, FailedCall, RetryLimits } from "../../provider/core/retry";
 
 const limits: RetryLimits = { maxRetries: 5, maxRefusedRetries: 20, backoffBaseMs: 500, maxRetryAfterMs: 60_000, paced: true, random: () => 0.5 };
 const call = (over: Partial<FailedCall>): FailedCall => ({ method: "GET", idempotent: true, retry: 1, ...over });

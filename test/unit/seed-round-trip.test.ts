@@ -2,7 +2,7 @@
 // request read into inputs and expanded again sends each leaf the sample sends, and each answer
 // read into inputs and expanded again gives back each leaf the answer holds. What differs is listed
 // below by path, each with why; nothing is blanked, and a leaf missing from these lists fails.
-import { fromApiJob, toRequest } from "../../provider/payload";
+import { fromApiJob, toRequest } from "../../provider/core/payload";
 import { seed } from "../helpers/fixtures";
 
 type Leaves = Map<string, unknown>;

@@ -1,6 +1,6 @@
 // The adaptive pacer on a virtual clock: no real waits. The last tests simulate a whole `up` against
 // a gateway that refuses, with bare 429s, whatever exceeds R requests in any one second.
-import { AdaptivePacer, Clock } from "../../provider/throttle";
+import { AdaptivePacer, Clock } from "../../provider/core/throttle";
 
 /** A clock that moves only when the test (or the simulation) says so. */
 class VirtualClock implements Clock {

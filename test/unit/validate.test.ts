@@ -1,7 +1,7 @@
 import jobSchema from "../../schema/deployment-job.schema.json";
-import { resolveSettings } from "../../provider/settings";
-import { CheckFailure, UNKNOWN, validateJobInputs } from "../../provider/validate";
-import { fromApiJob } from "../../provider/payload";
+import { resolveSettings } from "../../provider/core/settings";
+import { CheckFailure, UNKNOWN, validateJobInputs } from "../../provider/core/validate";
+import { fromApiJob } from "../../provider/core/payload";
 import { seed } from "../helpers/fixtures";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 
@@ -163,7 +163,7 @@ test("validating 10,000 inputs compiles the job schema once", () => {
         // A fresh ajv and a fresh validate module: the spy sees every compile of the module's life.
         const { default: Ajv } = require("ajv") as typeof import("ajv");
         const compile = jest.spyOn(Ajv.prototype, "compile");
-        const fresh = require("../../provider/validate") as typeof import("../../provider/validate");
+        const fresh = require("../../provider/core/validate") as typeof import("../../provider/core/validate");
         let failures = fresh.validateJobInputs(reattempt(1)).length;
         // Timed after the first check, which compiles.
         const started = process.hrtime.bigint();

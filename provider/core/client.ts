@@ -674,7 +674,7 @@ export class PmClient {
         }
     }
 
-    /** The server's text, scrubbed whole and then cut short, for a message (provider/scrub.ts). */
+    /** The server's text, scrubbed whole and then cut short, for a message (scrub.ts). */
     private readonly bounded = (text: string): string => this.scrubber.bounded(text, MAX_MESSAGE);
 
     private apiMessage(body: unknown): string {

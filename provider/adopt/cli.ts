@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npx qualys-pm-pulumi adopt`: writes a Pulumi program (and on request a `pulumi import` file) for
 // the deployment jobs a Qualys PM tenant already holds. Same settings as the provider (environment
-// variables; HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS as node and provider/proxy.ts read them),
+// variables; HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS as node and provider/core/proxy.ts read them),
 // same client, same retry table. The program goes to --out or standard output; progress, skipped
 // jobs, errors and the summary go to standard error.
 //
@@ -12,8 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
 import { AdoptProgress, AdoptResult, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
-import { PmClient, QualysApiError } from "./client";
-import { resolveSettings } from "./settings";
+import { PmClient, QualysApiError } from "../core/client";
+import { resolveSettings } from "../core/settings";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, skipped: 3 } as const;
 
@@ -339,7 +339,7 @@ export async function serializedProviderCode(): Promise<string> {
             true,
         );
     });
-    const { DeploymentJob } = require("./resource") as typeof import("./resource");
+    const { DeploymentJob } = require("../dynamic/resource") as typeof import("../dynamic/resource");
     new DeploymentJob("adopt-probe", { name: "adopt probe", platform: "Linux", assetIds: ["00000000-0000-4000-8000-000000000000"] });
     return code;
 }

@@ -16,8 +16,8 @@ import Ajv, { ErrorObject, SchemaValidateFunction, ValidateFunction } from "ajv"
 import addErrors from "ajv-errors";
 import addFormats from "ajv-formats";
 import { distance } from "fastest-levenshtein";
-import jobSchema from "../schema/deployment-job.schema.json";
-import settingsSchema from "../schema/provider-settings.schema.json";
+import jobSchema from "../../schema/deployment-job.schema.json";
+import settingsSchema from "../../schema/provider-settings.schema.json";
 
 export interface CheckFailure {
     /** The most specific property path, e.g. `reattemptFailedPatches.noOfReattempts` or `assetIds[2]`. */

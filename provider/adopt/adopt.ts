@@ -4,11 +4,11 @@
 // provider reads back: `pulumi up` adopts each job (adoptJobId) without writing to Qualys, and
 // `preview` shows no change. HTTP goes through the provider's own client (paging, retries, pacing);
 // everything after the reads is pure and deterministic: the same tenant gives the same program.
-import { checkedJobId } from "./client";
-import type { PmClient } from "./client";
-import { INPUT_KEYS } from "./diff";
-import { ApiJob, DEFAULTS, DeploymentJobInputs, fromApiJob, RUN_ONCE_SCHEDULES, serverFacts, toRequest } from "./payload";
-import { validateJobInputs } from "./validate";
+import { checkedJobId } from "../core/client";
+import type { PmClient } from "../core/client";
+import { INPUT_KEYS } from "../core/diff";
+import { ApiJob, DEFAULTS, DeploymentJobInputs, fromApiJob, RUN_ONCE_SCHEDULES, serverFacts, toRequest } from "../core/payload";
+import { validateJobInputs } from "../core/validate";
 
 export type Platform = "Linux" | "Windows";
 export const PLATFORMS: Platform[] = ["Linux", "Windows"];

@@ -1,8 +1,8 @@
 // A program-side helper: the results summary of a job's runs. Runs in the Pulumi program, with the
 // same settings as the provider (stack config `qualys:*`, then environment variables).
 import * as pulumi from "@pulumi/pulumi";
-import { PmClient } from "./client";
-import { resolveSettings } from "./settings";
+import { PmClient } from "../core/client";
+import { resolveSettings } from "../core/settings";
 
 /** One asset's outcome in a job run (3.5 release notes, results summary sample). */
 export interface DeploymentJobAssetResult {

@@ -6,8 +6,8 @@
 // Only types are imported from @pulumi/policy (an optional peer dependency): the policy pack that
 // serves these rules (`new PolicyPack(...)`) brings it; the provider never loads it.
 import type { EnforcementLevel, PolicyPackArgs, PolicyPackConfig, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { DEFAULTS } from "./canonical";
-import type { DeploymentJobInputs } from "./inputs.generated";
+import { DEFAULTS } from "../core/canonical";
+import type { DeploymentJobInputs } from "../core/inputs.generated";
 
 /** The type token of every DeploymentJob (it is in each URN; see resource.ts). */
 export const DEPLOYMENT_JOB_TYPE = "pulumi-nodejs:dynamic/qualys:DeploymentJob";

@@ -2,7 +2,7 @@
 // dynamic provider's `configure`), else environment variables. Read when the provider runs, never
 // captured into state (design.md fact 2). Pure: the caller passes a config lookup.
 import type { ClientSettings } from "./client";
-import settingsSchema from "../schema/provider-settings.schema.json";
+import settingsSchema from "../../schema/provider-settings.schema.json";
 import { validateSettings } from "./validate";
 
 /** Each setting: its stack config key and its environment variable. */

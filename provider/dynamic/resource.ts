@@ -3,9 +3,9 @@
 // text is small, portable and holds no credentials, schema or client (design.md fact 1,
 // pulumi/pulumi#8265). The package must therefore be installed where the program runs, as usual.
 import * as pulumi from "@pulumi/pulumi";
-import jobSchema from "../schema/deployment-job.schema.json";
-import type { DeploymentJobArgs } from "./inputs.generated";
-import { FACT_KEYS } from "./payload";
+import jobSchema from "../../schema/deployment-job.schema.json";
+import type { DeploymentJobArgs } from "./args.generated";
+import { FACT_KEYS } from "../core/payload";
 
 // Each method requires the provider module by name ("qualys-pm-pulumi/provider", see package.json
 // exports) as a literal, so the serializer captures no variable, and delegates to it. Short names

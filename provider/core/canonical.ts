@@ -4,7 +4,7 @@
 // schedule stay, at their defaults too, for reviewers. Values unknown at preview pass through.
 // Made once where inputs come in: `check` makes the program's canonical, `read` the server's job
 // (payload.fromApiJob), `fromState` what the engine recorded; diffJob, create and update take them as they are.
-import jobSchema from "../schema/deployment-job.schema.json";
+import jobSchema from "../../schema/deployment-job.schema.json";
 import { FIELDS } from "./fields";
 import type { DeploymentJobInputs } from "./inputs.generated";
 

@@ -3,13 +3,13 @@
 // reached by module name from the small object stored in state (resource.ts), so nothing here is
 // serialized: the client, the compiled schema and the credentials live in this module only.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkedJobId, isEnabled, PmClient } from "./client";
-import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
-import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
-import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
-import { JobLedger } from "./recovery";
-import { resolveSettings } from "./settings";
-import { UNKNOWN, validateJobInputs } from "./validate";
+import { checkedJobId, isEnabled, PmClient } from "../core/client";
+import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "../core/canonical";
+import { diffJob, isRunOnce, lockedRunOnceChanges } from "../core/diff";
+import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "../core/payload";
+import { JobLedger } from "../core/recovery";
+import { resolveSettings } from "../core/settings";
+import { UNKNOWN, validateJobInputs } from "../core/validate";
 
 /** What the engine records: the canonical inputs and what the server owns. */
 export type DeploymentJobOutputs = DeploymentJobInputs & ServerFacts;

@@ -1,0 +1,185 @@
+// Generated from schema/deployment-job.schema.json by scripts/generate.ts: do not edit; run `npm run generate`.
+
+/** The inputs of a DeploymentJob as plain values, as the provider receives them. */
+export interface DeploymentJobInputs {
+    /** The job's title in Qualys, at most 256 characters, without control, invisible or bidi control characters (zero-width space, word joiner, BOM, bidi marks and overrides, line separators, tag characters: they make a name read differently in a review than in Qualys; the joiners U+200C and U+200D are allowed). It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    name: string;
+    /** Free-text description of the job, at most 1000 characters, without control characters (tab and line breaks are fine) or bidi controls. Default: empty. */
+    description?: string;
+    /** Operating-system family of the target assets. Changing this replaces the job. */
+    platform: "Windows" | "Linux";
+    /** Install patches, or roll them back (Rollback: Windows, and Linux since PM 3.3). Default Install. */
+    type?: "Install" | "Rollback";
+    /** Disabled (the default) keeps the job as a draft. Enabled submits the job for execution: an On-demand job starts patching its machines at once, a scheduled job at its start time. A run-once job (On-demand, Once) can be enabled only once, can never be disabled, and cannot be edited once enabled: the provider refuses such a change at preview. A recurring job can be enabled and disabled at will. Qualys reports an enabled job that was triggered as "Prepared"; that is not drift. */
+    status?: "Enabled" | "Disabled";
+    /** When the job runs. On-demand runs as soon as it is enabled; Once at `startDateTime`; Daily, Weekly and Monthly recur from `startDateTime`. A run-once job (On-demand, Once) can be enabled only once, can never be disabled, and cannot be edited once enabled: the provider refuses such a change at preview. */
+    scheduleType?: "On-demand" | "Once" | "Daily" | "Weekly" | "Monthly";
+    /** First run, in Qualys' style `2025-3-19 04:59:17 AM` (12-hour clock). Required for scheduled jobs; not allowed for On-demand jobs, whose start the server sets. */
+    startDateTime?: string;
+    /** Whether `startDateTime` is in each agent's time zone or in `timezone`. Scheduled jobs only. */
+    timezoneType?: "AGENT_TZ" | "SPECIFIC_TZ";
+    /** IANA time zone such as `UTC` or `America/New_York`; required when timezoneType is SPECIFIC_TZ. */
+    timezone?: string;
+    /** Days a Weekly job runs, each at most once (so at most 7). Weekly jobs only, where it is required. */
+    recurringWeekDays?: ("Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday")[];
+    /** Day of the month a Monthly job runs. Monthly jobs only. */
+    dayOfMonth?: number;
+    /** Run a Monthly job on the last day of each month. Monthly jobs only. Default false. */
+    recurringLastDayOfMonth?: boolean;
+    /** Week of the month (1 = first, 5 = last) a Monthly job runs, with `recurringWeekDayOfMonth`. Monthly jobs only. */
+    recurringDayOfMonth?: number;
+    /** Day of that week (0 = Sunday) a Monthly job runs, with `recurringDayOfMonth`. Monthly jobs only. */
+    recurringWeekDayOfMonth?: number;
+    /** Run a Monthly job this many days after (1 to 27) or before (-27 to -1) Patch Tuesday. Sent with `monthlyRecurringType` 1. Monthly jobs only. */
+    patchTuesdayPlusXDays?: number;
+    /** Patch window: the job stops starting new work after this long, at most 168 hours (10080 minutes). Default: no window (sent as -1). */
+    timeout?: number;
+    /** Unit of `timeout`. Default HOURS. */
+    timeoutUnit?: "HOURS" | "MINUTES";
+    /** Spread patch downloads over up to this long (at most 2 hours / 120 minutes). Default 0. */
+    downloadRandomizeTime?: number;
+    /** Unit of `downloadRandomizeTime`. Default MINUTES. */
+    downloadRandomizeTimeUnit?: "HOURS" | "MINUTES";
+    /** Assets (agent UUIDs) the job targets, at most 5000: asset tags target larger fleets, and the bound keeps a preview quick. Ids are compared ignoring case; a repeated id is refused. */
+    assetIds?: string[];
+    /** Asset tags the job targets, at most 1000; `filterType` says whether an asset needs any or all of them. Ids are compared ignoring case; a repeated id is refused. */
+    assetTagIds?: string[];
+    /** Asset tags that a targeted asset must all carry, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
+    matchAllTagIds?: string[];
+    /** Whether an asset needs any (default) or all of `assetTagIds`. */
+    filterType?: "Any" | "All";
+    /** Assets excluded from the job, at most 5000 (exclude larger sets by tag). Ids are compared ignoring case; a repeated id is refused. */
+    exclusionAssetIds?: string[];
+    /** Asset tags whose assets are excluded from the job, at most 1000. Ids are compared ignoring case; a repeated id is refused. */
+    exclusionTagIds?: string[];
+    /** Whether an asset is excluded by any (default) or all of `exclusionTagIds`. */
+    exclusionFilterType?: "Any" | "All";
+    /** Patches (Qualys patch UUIDs) the job deploys, at most 5000 (a dynamic QQL selects more). Ids are compared ignoring case; a repeated id is refused. */
+    approvedPatches?: string[];
+    /** Select patches by a QQL query (`dynamicPatchesQQL`) each time the job runs. Default false. */
+    isDynamicPatchesQQL?: boolean;
+    /** QQL query selecting the patches, e.g. `vendorSeverity:Critical`. Only with isDynamicPatchesQQL true, where it is required. */
+    dynamicPatchesQQL?: string;
+    /** What `dynamicPatchesQQL` queries: 1 patches (default), 2 vulnerabilities. */
+    dynamicQQLType?: 1 | 2;
+    /** A second QQL query whose patches are added. Only with isDynamicPatchesQQL true. */
+    additionalDynamicPatchesQQL?: string;
+    /** What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it. */
+    additionalDynamicQQLType?: 1 | 2;
+    /** Id of a custom patch download URL configured in Qualys PM (an integer, per the update API's documentation). Left out, the job keeps whatever Qualys holds (set in the UI, for example), and a refresh does not report it. */
+    customPatchURLId?: number;
+    /** What the user sees before deployment, and whether they may defer it. */
+    preDeployment?: {
+        /** Message shown to the user before deployment. Default: empty. */
+        userMessage?: string;
+        /** Title of the message shown before deployment. Default: empty. */
+        description?: string;
+        /** How often, and how long, the user may defer. Defaults: count 3, interval 1, intervalUnit HOURS. */
+        deferment?: {
+            /** How many times the user may defer. Default 3. */
+            count?: number;
+            /** Time between deferments. Default 1. */
+            interval?: number;
+            /** Unit of `interval`. Default HOURS. */
+            intervalUnit?: "MINUTES" | "HOURS";
+        };
+    };
+    /** What the user sees during deployment. */
+    duringDeployment?: {
+        /** Message shown to the user during deployment. Default: empty. */
+        userMessage?: string;
+        /** Title of the message shown during deployment. Default: empty. */
+        description?: string;
+    };
+    /** Reboot behaviour and messages after deployment. */
+    postDeployment?: {
+        /** Never reboot after patching (sent as the API's `suppressreboots`). Default false. */
+        suppressReboots?: boolean;
+        /** Reboot only when no user is logged on. Default false. */
+        rebootHonorOnUserLogin?: boolean;
+        /** The reboot request shown to the user, and its deferment. */
+        rebootOption?: {
+            /** Message shown to the user when a reboot is needed. Default: empty. */
+            userMessage?: string;
+            /** Title of the message shown when a reboot is needed. Default: empty. */
+            description?: string;
+            /** How often, and how long, the user may defer. Defaults: count 3, interval 1, intervalUnit HOURS. */
+            deferment?: {
+                /** How many times the user may defer. Default 3. */
+                count?: number;
+                /** Time between deferments. Default 1. */
+                interval?: number;
+                /** Unit of `interval`. Default HOURS. */
+                intervalUnit?: "MINUTES" | "HOURS";
+            };
+        };
+        /** The countdown before a forced reboot. Defaults: 15 MINUTES, empty messages. */
+        rebootCountdown?: {
+            /** Message shown to the user during the reboot countdown. Default: empty. */
+            userMessage?: string;
+            /** Title of the message shown during the reboot countdown. Default: empty. */
+            description?: string;
+            /** Length of the countdown. Default 15. */
+            interval?: number;
+            /** Unit of `interval`. Default MINUTES. */
+            intervalUnit?: "MINUTES" | "HOURS";
+        };
+        /** The message shown when the job completes. */
+        onComplete?: {
+            /** Message shown to the user when the job completes. Default: empty. */
+            userMessage?: string;
+            /** Title of the message shown when the job completes. Default: empty. */
+            description?: string;
+            /** Show the completion message even when nothing needed a reboot. Default false. */
+            alwaysShowCompletedPrompt?: boolean;
+        };
+    };
+    /** Download patches ahead of the job's start. Windows only. Default false. */
+    opportunisticDownloads?: boolean;
+    /** Minimize the job's window on the user's desktop. Default false. */
+    minimizeWindow?: boolean;
+    /** Go on with the remaining patches when one fails. Linux only. Default false. */
+    continueOnPatchFailure?: boolean;
+    /** Qualys users (UUIDs) who may also edit the job, at most 100. Ids are compared ignoring case; a repeated id is refused. */
+    coAuthorUserIds?: string[];
+    /** E-mail notifications about the job (sent as the API's notificationTypes, notificationConfigs and notificationEvents). */
+    notification?: {
+        /** Recipients, at most 50, each at most 254 characters (the longest address SMTP carries). */
+        emails: string[];
+        /** Notify when the job starts. Default false. */
+        onJobStart?: boolean;
+        /** Notify when the job completes. Default false. */
+        onJobComplete?: boolean;
+        /** Notify once this percentage of assets has completed. */
+        completedPercentage?: number;
+    };
+    /** Run Script actions before patching, at most 5 (4 when packageCacheUpdate is on: the cache update is one of them). */
+    preDeployActions?: ({
+        /** What the action does; sent as the action's `params.actionItem`. */
+        description?: string;
+        /** Interpreter of `script` (`sh` on Linux). */
+        scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
+        script: string;
+    })[];
+    /** Run Script actions after patching, at most 5. */
+    postDeployActions?: ({
+        /** What the action does; sent as the action's `params.actionItem`. */
+        description?: string;
+        /** Interpreter of `script` (`sh` on Linux). */
+        scriptType: "sh" | "powershell" | "bat" | "vbs" | "python";
+        /** The script text, at most 20480 characters (Qualys' limit), without control characters other than tab and line breaks, nor bidi controls. */
+        script: string;
+    })[];
+    /** Linux only: refresh the package manager's cache before patching (Qualys' Linux Package Cache Update, the MakeCache pre-deploy action of PM 3.5). Avoids failures from stale repositories. Default false. */
+    packageCacheUpdate?: boolean;
+    /** Windows only: retry failed patches in the same job after it completes (PM 3.5). Setting it sends enableReattemptFailedPatches true; leaving it out turns reattempts off. */
+    reattemptFailedPatches?: {
+        /** How many times to retry, 1 to 5. */
+        noOfReattempts: number;
+        /** Backoff between retries, 1 to 15 (Qualys does not document the unit). */
+        exponentialBackoffInterval: number;
+    };
+    /** Adopt the existing Qualys job with this id instead of creating one. The job must already match the other inputs (the create fails naming each property that differs). Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing. */
+    adoptJobId?: string;
+}
