@@ -2,7 +2,7 @@
 export { DeploymentJob } from "./dynamic/resource";
 export type { DeploymentJobInputs } from "./core/inputs.generated";
 export type { DeploymentJobArgs } from "./dynamic/args.generated";
-export type { DeploymentJobOutputs } from "./dynamic/provider";
+export type { DeploymentJobOutputs } from "./core/lifecycle";
 export { getDeploymentJobResults } from "./dynamic/results";
 export type { DeploymentJobResults, DeploymentJobAssetResult } from "./dynamic/results";
 export { QualysApiError } from "./core/client";

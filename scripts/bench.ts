@@ -177,7 +177,7 @@ async function measure(n: number): Promise<Row> {
     await engine.createAll(captured);
     const up = engine.lastCreateMs;
     const upRequests = emulator.requests.slice(mark).filter((r) => r.route !== "auth").length;
-    // The recovery index (provider/recovery.ts): listed once per run and platform, not per job.
+    // Each create first asks for jobs of its name (core/ownership.ts): one filtered list page per job.
     const upListRequests = emulator.requests.slice(mark).filter((r) => r.route === "list").length;
     const peak = peakRssMb(engine.pid);
     await engine.restart();
@@ -288,8 +288,8 @@ async function costs(): Promise<void> {
         ["no-op preview: HTTP requests", (r) => String(r.previewRequests), "0"],
         ["no-op preview: ms per job", (r) => f(r.previewMsPerJob), ""],
         ["no-op preview: ratio to a trivial dynamic provider", (r) => f(r.previewMsPerJob / r.previewFloorMsPerJob), ""],
-        ["up: requests per job (besides /auth)", (r) => f(r.upRequestsPerJob), "1"],
-        ["up: job-list requests in the whole run (the killed-run recovery index)", (r) => String(r.upListRequests), "1 per platform"],
+        ["up: requests per job (besides /auth)", (r) => f(r.upRequestsPerJob), "2"],
+        ["up: job-list requests per job (the same-name check before each create)", (r) => f(r.upListRequests / r.n), "1"],
         ["refresh: requests per job", (r) => f(r.refreshRequestsPerJob), "1"],
         ["destroy: requests per job", (r) => f(r.destroyRequestsPerJob), "1"],
         ["/auth calls: up, refresh and destroy, a provider process each", (r) => String(r.auths), "3"],

@@ -49,6 +49,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const MAX_LIST_PAGES = 200;
 /** The PM API's "page too deep" error code, which qualysdk takes for the end of what can be pulled. */
 const PAGE_DEPTH_CODE = "2501";
+/** A `Date` header counts whole seconds, and a gateway's nodes may differ by a few: the slack of a comparison with it. */
+const DATE_SLACK_MS = 60_000;
 /** The longest API message or redirect target quoted in an error. */
 const MAX_MESSAGE = 300;
 const GATEWAY_ADVICE = "Check qualys:gatewayUrl (or QUALYS_GATEWAY_URL): it must be the API gateway of your Qualys platform, such as https://gateway.qg2.apps.qualys.com";
@@ -101,6 +103,11 @@ function hintFor(path: string, status: number | undefined): string | undefined {
     if (status === 403) return "The Qualys user needs the PM.API.ACCESS permission and access to these assets";
     if (status === 429) return "Rate limited: retry later, or lower `pulumi up --parallel`";
     return undefined;
+}
+
+/** The PM API's job-list filter for exactly `name` (a QQL string, its quotes and backslashes escaped). */
+export function nameFilter(name: string): string {
+    return `name:"${name.replace(/(["\\])/g, "\\$1")}"`;
 }
 
 /** The form of a deployment job id (a UUID, as every sample and qualysdk show). */
@@ -227,6 +234,8 @@ export class PmClient {
 
     private readonly clock: Clock;
     private readonly pacer: Pacer;
+    /** The server's clock as its last `Date` header gave it, and this machine's at that moment. */
+    private serverClock?: { server: number; local: number };
 
     /** `clock` and `pacer` are injected by tests; by default real time and the process's pacer for this gateway. */
     constructor(settings: ClientSettings, deps: { clock?: Clock; pacer?: Pacer } = {}) {
@@ -432,7 +441,7 @@ export class PmClient {
      */
     async createJob(body: ApiJob, isOurs: (job: ApiJob) => boolean): Promise<ApiJob> {
         const path = "/pm/v1/deploymentjob";
-        const sentAt = Date.now();
+        const sentAt = this.clock.now();
         for (let attempt = 1; ; attempt++) {
             try {
                 const job = await this.call<ApiJob>("POST", path, body);
@@ -459,18 +468,48 @@ export class PmClient {
         }
     }
 
-    /** After an uncertain POST: a job of that name, created since the POST, that `isOurs` accepts. */
+    /**
+     * After an uncertain POST: a job of that name, created since the POST by the server's own clock,
+     * that `isOurs` accepts. This machine's clock is never compared with the server's: the POST's
+     * time is taken on the server's clock from the latest `Date` it sent (serverTime).
+     */
     private async findCreatedJob(body: ApiJob, sentAt: number, isOurs: (job: ApiJob) => boolean): Promise<ApiJob | undefined> {
-        const filter = `name:"${String(body.name).replace(/(["\\])/g, "\\$1")}"`;
         // List rows may lack who created the job and when (qualysdk's rows carry neither): read each.
-        const candidates = (await this.listJobs({ platform: body.platform, filter })).filter((j) => j?.name === body.name);
+        const candidates = (await this.listJobs({ platform: body.platform, filter: nameFilter(String(body.name)) })).filter((j) => j?.name === body.name);
         for (const candidate of candidates) {
             const job = await this.getJob(checkedJobId(candidate.id, "job list"));
-            // Ten minutes of slack for clock skew between this machine and Qualys.
-            const created = job?.createdBy?.date;
-            if (job && (typeof created !== "number" || created >= sentAt - 600_000) && isOurs(job)) return job;
+            // Not told: the create looked before its POST and found no job of that name.
+            if (job && this.createdAfter(job, sentAt) !== false && isOurs(job)) return job;
         }
         return undefined;
+    }
+
+    /** This machine's time on the client's clock (injected in tests), for `createdAfter`. */
+    now(): number {
+        return this.clock.now();
+    }
+
+    /**
+     * Whether the server created `job` after the moment `localTime` (this machine's clock), judged on
+     * the server's clock; undefined when it cannot be told (no `Date` from the server yet, or no
+     * creation time in the job).
+     */
+    createdAfter(job: ApiJob, localTime: number): boolean | undefined {
+        const created = job.createdBy?.date;
+        const sent = this.serverTime(localTime);
+        return typeof created !== "number" || sent === undefined ? undefined : created >= sent - DATE_SLACK_MS;
+    }
+
+    /** `localTime` (this machine's clock) on the server's clock, from the last `Date` header it sent; undefined before any. */
+    serverTime(localTime: number): number | undefined {
+        return this.serverClock && this.serverClock.server + (localTime - this.serverClock.local);
+    }
+
+    /** afterResponse: the server's clock, from its `Date` header (whole seconds), against this machine's at arrival. */
+    private readServerClock(response: Response): Response {
+        const server = Date.parse(String(response.headers.date ?? ""));
+        if (Number.isFinite(server)) this.serverClock = { server, local: this.clock.now() };
+        return response;
     }
 
     // ---- transport --------------------------------------------------------------------------------
@@ -550,7 +589,7 @@ export class PmClient {
                     () => this.pacer.slot(),
                     (options) => this.authorize(options),
                 ],
-                afterResponse: [(response) => this.pace(response), (response, retryWithMergedOptions) => this.renewOn401(response, retryWithMergedOptions)],
+                afterResponse: [(response) => this.readServerClock(response), (response) => this.pace(response), (response, retryWithMergedOptions) => this.renewOn401(response, retryWithMergedOptions)],
             },
         };
     }

@@ -2,7 +2,7 @@
 
 /** The inputs of a DeploymentJob as plain values, as the provider receives them. */
 export interface DeploymentJobInputs {
-    /** The job's title in Qualys, at most 256 characters, without control, invisible or bidi control characters (zero-width space, word joiner, BOM, bidi marks and overrides, line separators, tag characters: they make a name read differently in a review than in Qualys; the joiners U+200C and U+200D are allowed). It also identifies the job when an interrupted create is recovered, so keep names unique. */
+    /** The job's title in Qualys, at most 256 characters, without control, invisible or bidi control characters (zero-width space, word joiner, BOM, bidi marks and overrides, line separators, tag characters: they make a name read differently in a review than in Qualys; the joiners U+200C and U+200D are allowed). A name is no proof of ownership: a create stops, before any write, when Qualys already holds a job of this platform and name that the resource's state does not record. */
     name: string;
     /** Free-text description of the job, at most 1000 characters, without control characters (tab and line breaks are fine) or bidi controls. Default: empty. */
     description?: string;
@@ -180,6 +180,6 @@ export interface DeploymentJobInputs {
         /** Backoff between retries, 1 to 15 (Qualys does not document the unit). */
         exponentialBackoffInterval: number;
     };
-    /** Adopt the existing Qualys job with this id instead of creating one. The job must already match the other inputs (the create fails naming each property that differs). Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing. */
+    /** Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs (the create fails naming each property that differs); a job Qualys holds Disabled is enabled, once, when status is Enabled. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing. */
     adoptJobId?: string;
 }

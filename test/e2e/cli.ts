@@ -1,7 +1,7 @@
 // Finds the Pulumi CLI (on PATH, or built by scripts/install-pulumi.sh into .pulumi-cli/) and sets
 // up Automation API stacks for it: a local file backend in a temp folder, a passphrase secrets
 // provider, no update check, nothing beyond loopback.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -39,6 +39,8 @@ export interface EngineStack {
     stateDir: string;
     /** Everything the CLI printed in this stack's operations (kept for the leak scan). */
     output: string[];
+    /** Runs the CLI itself in the stack's folder, with its backend and passphrase, for what the Automation API has no option for. */
+    cli(args: string[]): Promise<{ stdout: string; stderr: string }>;
     run<T extends { stdout: string; stderr: string }>(op: Promise<T>): Promise<T>;
     cleanup(): Promise<void>;
 }
@@ -78,6 +80,16 @@ export async function engineStack(
         workDir,
         stateDir: path.join(base, "state"),
         output,
+        cli(args) {
+            return new Promise((resolve, reject) => {
+                execFile(path.join(binDir, "pulumi"), [...args, "--stack", "test", "--non-interactive", "--color", "never"],
+                    { cwd: workDir, env: { ...process.env, ...envVars }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+                        output.push(stdout, stderr);
+                        if (error) reject(Object.assign(new Error(`pulumi ${args.join(" ")} failed: ${stdout}\n${stderr}`), { stdout, stderr }));
+                        else resolve({ stdout, stderr });
+                    });
+            });
+        },
         async run(op) {
             try {
                 const result = await op;

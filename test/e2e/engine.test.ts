@@ -131,22 +131,6 @@ describeWithCli("through the real Pulumi engine", () => {
         await env.run(env.stack.preview({ expectNoChanges: true }));
     });
 
-    test("a resource renamed without an alias keeps its job: the engine creates the new name, which records the job, and the old name's delete leaves it in Qualys", async () => {
-        const weekly = linuxMakeCache({ name: "weekly linux", status: "Enabled", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"] });
-        declared = [{ name: "old-name", args: weekly }];
-        await env.run(env.stack.up());
-        const [job] = emulator.jobs();
-        const mark = emulator.requests.length;
-        declared = [{ name: "new-name", args: weekly }];
-        const renamed: automation.EngineEvent[] = [];
-        await env.run(env.stack.up({ onEvent: events(renamed) }));
-        expect(stepsOf(renamed)).toMatchObject({ "new-name": { ops: ["create"] }, "old-name": { ops: ["delete"] } });
-        expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
-        expect(Object.fromEntries(Object.entries(await recordedJobs(env)).map(([name, r]) => [name, r.id]))).toEqual({ "new-name": job.id });
-        expect(emulator.requests.slice(mark).filter((r) => ["create", "delete", "status", "update"].includes(r.route))).toEqual([]);
-        expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
-    });
-
     test("the import resource option cannot serve a dynamic resource: the engine's Read carries no __provider (pulumi#16175)", async () => {
         const id = emulator.seedJob(toRequest(windowsReattempts() as DeploymentJobInputs));
         declared = [{ name: "adopted", args: windowsReattempts(), import: id }];

@@ -179,7 +179,13 @@ async function killedRun(point: Point, victim: Victim): Promise<void> {
     story.push(`  then Qualys holds ${jobs.map((j) => `${j.platform} ${j.id} ${j.status}`).join(", ")}; the state records ${(after.resources ?? []).filter((r) => r.urn.includes("DeploymentJob")).map((r) => `${r.urn.split("::").pop()} ${r.id}`).join(", ")}; pending operations: ${JSON.stringify((after.pending_operations ?? []).map((o) => `${o.type} ${o.resource.urn.split("::").pop()}`))}`);
 }
 
-/** What a user does after a killed CLI, as the CLI advises, up to the next successful-or-not up. */
+/**
+ * What a user does after a killed run, as the CLI and the provider advise, up to the next up that
+ * succeeds or not. After a killed CLI: `pulumi cancel` for the stale lock. Then `pulumi up`: where
+ * the killed run's job was stored but not recorded, the provider stops before any write, naming the
+ * job and the way on, which the user takes (the pending create imported by refresh, or adoptJobId)
+ * before the next up.
+ */
 async function nextUp(victim: Victim): Promise<Outcome> {
     if (victim === "CLI") {
         const locked = await outcome(env.stack.up());
@@ -195,7 +201,24 @@ async function nextUp(victim: Victim): Promise<Outcome> {
     const up = await outcome(env.stack.up());
     story.push(`  next up: ${up.ok ? "succeeded" : "failed"}; ${up.ok ? gist(up.stdout + up.stderr) || "no warning" : gist(up.message)}`);
     story.push(`  its requests: ${emulator.requests.slice(mark).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "<id>")} ${r.status}`).join(", ")}`);
-    return up;
+    if (up.ok) return up;
+    await takeTheWayOn(up.message, mark);
+    const after = await outcome(env.stack.up());
+    story.push(`  then up: ${after.ok ? "succeeded" : `failed: ${gist(after.message)}`}`);
+    return after;
+}
+
+/** The stop names the job the killed run stored; the way on it gives is taken, with no write before it. */
+async function takeTheWayOn(message: string, mark: number): Promise<void> {
+    const stored = emulator.jobs().find((j) => j.platform === "Linux")!;
+    expect(message).toContain(`Qualys already holds a Linux job named "${linuxEnabled().name}": ${stored.id}`);
+    expect(emulator.requests.slice(mark).filter((r) => WRITES.includes(r.route))).toEqual([]);
+    // `pulumi refresh --import-pending-creates <urn> --import-pending-creates <id>` does not record
+    // the job of a dynamic resource (v3.274.1: the refresh leaves the pending create unimported, and
+    // the next up creates again), so the stop names adoptJobId for both kinds of kill.
+    expect(message).toContain(`set \`adoptJobId: "${stored.id}"\` on this resource`);
+    declared[0].args = linuxEnabled({ adoptJobId: stored.id });
+    story.push(`  set adoptJobId: "${stored.id}" on ${LINUX}, as the stop says`);
 }
 
 /** Exactly one job per resource, its id in the state, enabled exactly as often as declared; no changes left. */
@@ -264,25 +287,18 @@ describeWithCli(SUITE, () => {
         await expectOneJobPerResource(victim);
     });
 
-    test("a run killed after the server stored the job, then a changed program: the next up creates no second job, and fails naming the job or adopts it", async () => {
+    test("a run killed after the server stored the job, then a changed program: the next up creates no second job, and stops before any write, naming the job", async () => {
         await killedRun("create-stored", "provider");
         const stored = emulator.jobs().find((j) => j.platform === "Linux")!;
         declared[0].args = linuxEnabled({ description: "changed after the killed run" });
         const mark = emulator.requests.length;
-        const up = await nextUp("provider");
-        const linuxJobs = emulator.jobs().filter((j) => j.platform === "Linux");
-        expect(linuxJobs.map((j) => j.id)).toEqual([stored.id]);
-        if (!up.ok) {
-            console.log(`the changed program after a killed run: the up FAILED, naming job ${stored.id}: ${gist(up.message)}`);
-            expect(up.message).toContain(stored.id);
-            expect(emulator.requests.slice(mark).filter((r) => WRITES.includes(r.route))).toEqual([]);
-            expect(emulator.enablesApplied()).toEqual({});
-        } else {
-            console.log(`the changed program after a killed run: the up ADOPTED job ${stored.id}`);
-            const recorded = (await deployment()).resources?.find((r) => r.urn.endsWith(`::${LINUX}`));
-            expect(recorded?.id).toBe(stored.id);
-            expect(emulator.enablesApplied()[stored.id]).toBe(1);
-            await env.run(env.stack.preview({ expectNoChanges: true }));
-        }
+        const up = await outcome(env.stack.up());
+        expect(up.ok).toBe(false);
+        const message = up.ok ? "" : up.message;
+        story.push(`  the changed program's up: ${gist(message)}`);
+        expect(message).toContain(`Qualys already holds a Linux job named "${linuxEnabled().name}": ${stored.id} (Disabled, created by`);
+        expect(emulator.jobs().filter((j) => j.platform === "Linux").map((j) => j.id)).toEqual([stored.id]);
+        expect(emulator.requests.slice(mark).filter((r) => WRITES.includes(r.route))).toEqual([]);
+        expect(emulator.enablesApplied()).toEqual({});
     });
 });

@@ -16,7 +16,12 @@ export function programOf(jobs: () => Declared[]): automation.PulumiFn {
     return async () => {
         const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
         const ids: Record<string, unknown> = {};
-        for (const d of jobs()) ids[d.name] = new DeploymentJob(d.name, d.args, d.import ? { import: d.import } : undefined).id;
+        const made: Record<string, InstanceType<typeof DeploymentJob>> = {};
+        for (const d of jobs()) {
+            const opts = { import: d.import, aliases: d.aliases?.map((name) => ({ name })), dependsOn: d.dependsOn?.map((name) => made[name]) };
+            made[d.name] = new DeploymentJob(d.name, d.args, opts);
+            ids[d.name] = made[d.name].id;
+        }
         return ids;
     };
 }

@@ -59,6 +59,10 @@ function workflowProblems(workflow: Workflow, supportedNodeMajor: number, policy
             if (step.run && /(^|[\s;&|])pulumi\s/.test(step.run) && !cli) problems.push(`job ${name}: runs \`pulumi\` without installing the Pulumi CLI first (pulumi/actions)`);
             if (step.run && /\$\{\{\s*secrets\./.test(step.run)) problems.push(`job ${name}: a run script reads a secret directly; pass it through env`);
         }
+        for (const step of job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && ["preview", "up"].includes(String(s.with?.command)))) {
+            // Without --refresh a reviewer would not see an edit made in Qualys, and the up would stop on it.
+            if (step.with?.refresh !== true) problems.push(`job ${name}: ${step.with?.command} runs without refresh: true`);
+        }
         const preview = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "preview");
         if (preview && policyDir) {
             if (!preview.with?.policyPacks) problems.push(`job ${name}: the preview runs no policy pack`);
@@ -77,17 +81,20 @@ describe("the GitOps workflow", () => {
         expect(workflowProblems(parse(text), supportedNodeMajor, path.join(GITOPS, "policy"))).toEqual([]);
     });
 
-    test("those checks catch what the old workflow got wrong: Node 20, and a refresh with no Pulumi CLI installed", () => {
+    test("those checks catch what the old workflow got wrong: Node 20, a refresh with no Pulumi CLI installed, a preview and an up that do not refresh", () => {
         const old = parse(text) as Workflow;
         for (const job of Object.values(old.jobs)) {
             for (const step of job.steps) if (step.uses?.startsWith("actions/setup-node@")) step.with = { "node-version": 20 };
+            for (const step of job.steps) if (step.uses?.startsWith("pulumi/actions@")) delete step.with?.refresh;
             job.steps = job.steps.filter((s) => !(s.uses?.startsWith("pulumi/actions@") && !s.with?.command));
         }
         old.env = { ...old.env, QUALYS_PASSWORD: "hunter2" };
         expect(workflowProblems(old, supportedNodeMajor)).toEqual([
             "workflow: QUALYS_PASSWORD is not taken from the secret store (${{ secrets.* }})",
             "job preview: sets up Node 20; the package supports Node >= 22",
+            "job preview: preview runs without refresh: true",
             "job up: sets up Node 20; the package supports Node >= 22",
+            "job up: up runs without refresh: true",
             "job drift: sets up Node 20; the package supports Node >= 22",
             "job drift: runs `pulumi` without installing the Pulumi CLI first (pulumi/actions)",
         ]);

@@ -8,6 +8,10 @@ export interface Declared {
     args: DeploymentJobArgs;
     /** The `import` resource option (which cannot serve a dynamic resource: test/e2e shows it). */
     import?: string;
+    /** Old names of this resource (`aliases: [{ name }]`). */
+    aliases?: string[];
+    /** Names of resources declared before this one that it depends on (`dependsOn`). */
+    dependsOn?: string[];
 }
 
 export function linuxMakeCache(extra: Partial<DeploymentJobArgs> = {}): DeploymentJobArgs {

@@ -61,11 +61,11 @@ function expectConsistent(outside: string[] = []): [number, number] {
 }
 
 async function run(fault: string, operation: string, act: () => Promise<unknown>, outside: string[] = []): Promise<string> {
-    const outcome = await act().then(() => "succeeded", (e: Error & { details?: string }) => `failed: ${(e.details ?? e.message).split("\n")[0]}`);
+    const outcome = await act().then(() => "succeeded", (e: Error & { details?: string }) => `failed: ${e.details ?? e.message}`);
     const [server, state] = expectConsistent(outside);
     const enables = Math.max(0, ...Object.values(emulator.enablesApplied()));
     expect(enables).toBeLessThanOrEqual(1);
-    rows.push(`| ${fault} | ${operation} | ${outcome.replace(/\|/g, "\\|").slice(0, 220)} | ${server} | ${state} | ${enables} |`);
+    rows.push(`| ${fault} | ${operation} | ${outcome.split("\n")[0].replace(/\|/g, "\\|").slice(0, 220)} | ${server} | ${state} | ${enables} |`);
     return outcome;
 }
 
@@ -273,14 +273,20 @@ test("an up after a failed enable reads the job first, and does not enable again
     expect(engine.readState().enabled.outputs.status).toBe("Enabled");
 });
 
-test("a job left by a killed run is recorded by the next up instead of a second one, and enabled once", async () => {
+test("a job of the declared name left by a killed run stops the next up before any write, naming it; with adoptJobId as the stop says, the up records that job and enables it once", async () => {
     engine = await freshEngine();
     const declared = enabledLinux();
     // What a run killed between the create and the enable leaves: the job, Disabled, in no state.
     const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled" }));
-    expect(await run("job left by a killed run (Disabled)", "up", () => engine.createAll(declared))).toBe("succeeded");
+    const stopped = await run("job left by a killed run (Disabled)", "up", () => engine.createAll(declared), [id]);
+    expect(stopped).toContain(`Qualys already holds a Linux job named "enabled linux": ${id} (Disabled, created by "emulator_user" on `);
+    expect(stopped).toContain(`set \`adoptJobId: "${id}"\` on this resource`);
+    expect(emulator.requests.filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
+
+    const adopting: Declared[] = [{ ...declared[0], args: { ...declared[0].args, adoptJobId: id } }];
+    expect(await run("the same up with adoptJobId", "up", () => engine.createAll(adopting))).toBe("succeeded");
     expect(emulator.jobs().map((j) => j.id)).toEqual([id]);
-    expect(emulator.counts().list).toBe(1);
+    expect(engine.readState().enabled.id).toBe(id);
     expect(emulator.counts().create).toBeUndefined();
     expect(emulator.enablesApplied()).toEqual({ [id]: 1 });
 });
@@ -290,7 +296,7 @@ test("a job of the same name that differs from the program stops the create, nam
     const declared = enabledLinux();
     const id = emulator.seedJob(toRequest({ ...(declared[0].args as DeploymentJobInputs), status: "Disabled", description: "made in the UI" }));
     const outcome = await run("a job of the same name, made outside Pulumi, differs", "up", () => engine.createAll(declared), [id]);
-    expect(outcome).toContain(`Qualys already holds a Linux job named "enabled linux": ${id} (differs in description)`);
+    expect(outcome).toContain(`Qualys already holds a Linux job named "enabled linux": ${id} (Disabled, created by "emulator_user" on `);
     expect(emulator.requests.filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
 });
 

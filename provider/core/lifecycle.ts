@@ -1,0 +1,213 @@
+// The lifecycle of a deployment job, for both faces (the dynamic resource and the native plugin):
+// check, diff, create, read, update and delete, with every safety rule. A face translates its
+// protocol into these calls and holds no rule of its own. No Pulumi import: inputs come in as the
+// engine recorded or the program gave them, and outputs go back as plain data.
+//
+// Ownership (ownership.ts): a create records only the job its own POST made; a job of the same name
+// stops it. An update is a compare-and-swap: Qualys' job is compared with what the state recorded,
+// and an edit made in Qualys since the last refresh stops it before any write. A delete deletes the
+// job of its own resource's state, whatever other resources this process saw.
+import { checkedJobId, isEnabled, PmClient } from "./client";
+import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
+import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
+import { alreadyExists, jobsNamed } from "./ownership";
+import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
+import { show } from "./quote";
+import { CheckFailure, UNKNOWN, validateJobInputs } from "./validate";
+
+/** What the engine records: the canonical inputs and what the server owns. */
+export type DeploymentJobOutputs = DeploymentJobInputs & ServerFacts;
+
+function outputsOf(inputs: CanonicalInputs, job: ApiJob): DeploymentJobOutputs {
+    return { ...inputs, ...serverFacts(job) };
+}
+
+/**
+ * A job that exists in Qualys although its create failed: the error carries the id and the outputs,
+ * so the engine records the job (a partial create) and none is orphaned. The engine prints
+ * `reasons`, not the message.
+ */
+export class JobInitError extends Error {
+    readonly reasons: string[];
+    constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>) {
+        super(message);
+        this.reasons = [message];
+    }
+}
+
+/**
+ * The program's inputs, validated and made canonical (the one place they become so), or the
+ * failures. `declaredTwice` is the dynamic face's note that another resource of the program names
+ * the same job (unknown at preview when the name is another resource's output).
+ */
+export function checkJob(olds: object, given: Record<string, unknown>, declaredTwice?: unknown): { inputs?: CanonicalInputs; failures: CheckFailure[] } {
+    const twice = declaredTwice && declaredTwice !== UNKNOWN ? [{ property: "name", reason: String(declaredTwice) }] : [];
+    const failures = [...twice, ...validateJobInputs(given)];
+    if (failures.length) return { failures };
+    const inputs = canonicalInputs(given as unknown as DeploymentJobInputs);
+    const locked = lockedRunOnceChanges(fromState(olds), inputs);
+    return locked.length ? { failures: locked } : { inputs, failures: [] };
+}
+
+/** Which inputs changed between two recorded or checked sets of inputs, and which of those replace the job. */
+export function diffRecorded(olds: object, news: object) {
+    // Both sides as recorded ones: the engine also diffs inputs it recorded as given (refresh compares
+    // the inputs `pulumi import --file` took from the file; engine v3.274.1).
+    return diffJob(fromState(olds), fromState(news));
+}
+
+/** The inputs in which `job` differs from `inputs`, status aside. */
+function differences(inputs: CanonicalInputs, job: ApiJob): string[] {
+    return diffJob(fromApiJob(job, inputs), inputs).changed.filter((k) => k !== "status");
+}
+
+/**
+ * Creates the job, Disabled, then enables it when the program says so: the id exists before anything
+ * can run. Stops before any write when a job of this platform and name exists (ownership.ts).
+ * `extraOutputs` is what the face needs back in a partial create's outputs (the dynamic face's `__provider`).
+ */
+export async function createJob(api: PmClient, news: object, extraOutputs: Record<string, unknown> = {}) {
+    const inputs = asCanonical(news);
+    if (inputs.adoptJobId) return adopt(api, inputs, extraOutputs);
+    const existing = await jobsNamed(api, inputs.platform, inputs.name);
+    if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
+    const job = await created(api, inputs, extraOutputs);
+    return enabledAsDeclared(api, inputs, job, extraOutputs);
+}
+
+/** Enables a job just recorded when the program declares it Enabled; a failed enable keeps the job recorded, Disabled. */
+async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: ApiJob, extraOutputs: Record<string, unknown>) {
+    if ((inputs.status ?? "Disabled") !== "Enabled" || isEnabled(job)) return { id: job.id as string, outs: outputsOf(inputs, job) };
+    try {
+        await api.setJobStatus(job.id, "Enabled");
+    } catch (error) {
+        throw new JobInitError(`job ${job.id} was created but enabling it failed: ${(error as Error).message}`, job.id,
+            { ...outputsOf({ ...inputs, status: "Disabled" }, job), ...extraOutputs });
+    }
+    return { id: job.id as string, outs: outputsOf(inputs, { ...job, status: "Enabled" }) };
+}
+
+/**
+ * POSTs the job. After an uncertain answer, the job this POST made is looked for by what was sent,
+ * created since the POST on the server's clock, Disabled. An answer that differs from what was sent
+ * (a name the server rewrote, a value it changed) is still this POST's job when its name is the one
+ * sent up to the server's rewriting and the server did not create it before the POST: it is
+ * recorded as Qualys holds it (a partial create, nothing enabled) with the difference reported, so
+ * the next run neither loses nor duplicates it. Any other answer is refused: it is not this POST's job.
+ */
+async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>): Promise<ApiJob> {
+    const body = requestBody({ ...inputs, status: "Disabled" });
+    const sentAt = api.now();
+    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
+    if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
+    const stored = job.name === body.name ? job : await api.getJob(job.id);
+    if (!stored || stored.platform !== body.platform || !sameName(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt) === false) {
+        throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
+            "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
+    }
+    const recorded = fromApiJob(stored, inputs);
+    const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
+    throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
+        "It is recorded as Qualys holds it and was not enabled; the next pulumi up writes the program's values again", job.id,
+        { ...outputsOf(recorded, stored), ...extraOutputs });
+}
+
+/** Two job names that differ only as a server may rewrite one: HTML entities, white space, Unicode form, case. */
+function sameName(stored: string, sent: string): boolean {
+    const plain = (name: string) => decodeEntities(name).normalize("NFKC").replace(/\s+/gu, " ").trim().toLowerCase();
+    return plain(stored) === plain(sent);
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+function decodeEntities(text: string): string {
+    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
+        if (code[0] !== "#") return ENTITIES[code.toLowerCase()] ?? entity;
+        const point = code[1].toLowerCase() === "x" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+        return point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+    });
+}
+
+/** Adopts an existing job that matches the inputs: nothing is written, except the enable the program declares for a Disabled job. */
+async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>) {
+    const id = inputs.adoptJobId!;
+    const job = await api.getJob(id);
+    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
+    const changed = differences(inputs, job);
+    if (isEnabled(job) && inputs.status !== "Enabled") changed.push("status");
+    if (changed.length) {
+        throw new Error(`adoptJobId: job ${id} differs from the program in ${changed.join(", ")}; make the program match the job (pulumi refresh afterwards shows any later edit), or remove adoptJobId to create a new job`);
+    }
+    return enabledAsDeclared(api, inputs, job, extraOutputs);
+}
+
+/** The job as Qualys holds it, as canonical inputs and outputs; undefined when the PM API says it is gone. */
+export async function readJob(api: PmClient, id: string, props: object = {}) {
+    const job = await api.getJob(checkedJobId(id, "read"));
+    if (!job) return undefined;
+    const inputs = fromApiJob(job, pickInputs(props));
+    return { id, inputs, props: outputsOf(inputs, job) };
+}
+
+/**
+ * Updates the job in place. Read first: the PATCH writes the whole job, so what the model does not
+ * own is taken from what Qualys holds now; whether the job is enabled is Qualys' word; and every
+ * modelled field must still be as the state recorded it (compare-and-swap), or the update stops.
+ */
+export async function updateJob(api: PmClient, id: string, olds: object, news: object): Promise<DeploymentJobOutputs> {
+    checkedJobId(id, "update");
+    const [before, after] = [fromState(olds), asCanonical(news)];
+    if (before.status === "Enabled" && isRunOnce(before)) {
+        throw new Error(`job ${id} is an enabled ${before.scheduleType} job; Qualys does not allow editing it`);
+    }
+    const current = await api.getJob(id);
+    if (!current) throw new Error(`job ${id} is no longer in Qualys (deleted outside Pulumi?): run pulumi refresh to drop it from the state`);
+    const edited = editedInQualys(before, current);
+    if (edited.length) {
+        throw new Error(`job ${id} was changed in Qualys since the last refresh: ${edited.join("; ")}. Nothing was written, so that edit is not lost unseen. ` +
+            "Run pulumi refresh (or pulumi up --refresh), review the drift it shows, then run pulumi up again");
+    }
+    const job = await applyUpdate(api, id, current, before, after);
+    // An update's answer may lack what the GET had (the Windows sample echoes the request): keep those facts.
+    const known = Object.fromEntries(Object.entries(job).filter(([, v]) => v !== null && v !== undefined));
+    return { ...after, ...serverFacts({ ...current, ...known }) };
+}
+
+/** Each modelled field, status aside, where Qualys' job differs from what the state recorded, with both values. */
+function editedInQualys(recorded: CanonicalInputs, current: ApiJob): string[] {
+    const held = fromApiJob(current, recorded);
+    // Recorded first: a field the state leaves to Qualys (kept when absent) is not compared.
+    return diffJob(held, recorded).changed.filter((k) => k !== "status").map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
+}
+
+/** One input's value as a message quotes it. */
+function valueOf(inputs: CanonicalInputs, key: string): string {
+    const value = (inputs as unknown as Record<string, unknown>)[key];
+    return value === undefined ? "not set" : show(value);
+}
+
+/** The PATCH of the edited inputs, then the status change the program asks for; the job as last answered. */
+async function applyUpdate(api: PmClient, id: string, current: ApiJob, before: CanonicalInputs, after: CanonicalInputs): Promise<ApiJob> {
+    const status = isEnabled(current) ? "Enabled" : "Disabled";
+    let job = current;
+    const edits = diffJob(before, after).changed.filter((k) => k !== "status");
+    if (edits.length && status === "Enabled" && isRunOnce({ scheduleType: current.scheduleType })) {
+        throw new Error(`job ${id} was enabled in Qualys since the last refresh, and Qualys locks an enabled ${current.scheduleType} job: ` +
+            `cannot change ${edits.join(", ")}. Run pulumi refresh, then declare a new DeploymentJob for the new configuration`);
+    }
+    // A new status goes through the status endpoint below, the one way documented to change it.
+    if (edits.length) job = await api.updateJob(id, mergeIntoServerJob(current, requestBody({ ...after, status })));
+    // The status changes only when the program's does: an edit of other inputs never enables (or
+    // disables) a job that someone switched in Qualys since the last refresh; the refresh shows it.
+    const wanted = after.status ?? "Disabled";
+    if (wanted !== (before.status ?? "Disabled") && wanted !== status) {
+        await api.setJobStatus(id, wanted);
+        job = { ...job, status: wanted };
+    }
+    return job;
+}
+
+/** Deletes the job whose id this resource's state holds, and nothing else. */
+export async function deleteJob(api: PmClient, id: string): Promise<void> {
+    await api.deleteJob(checkedJobId(id, "delete"));
+}

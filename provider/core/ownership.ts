@@ -1,0 +1,52 @@
+// Which Qualys job belongs to a resource. Only evidence that outlives a provider process counts: the
+// id the engine recorded for the resource, or the job this very process's create POST made. A name
+// and a content are not ownership. The engine starts a provider process per operation and shows it
+// only part of the stack (a failed run skips its deletes, `--target` hides the other resources,
+// `dependsOn` makes a new resource's create come before an old one's update), so "no resource I have
+// seen holds that job" proves nothing, and a job of the declared name that already exists is never
+// taken: the create stops before any write, naming the job and the ways out.
+import { checkedJobId, nameFilter, PmClient } from "./client";
+import type { ApiJob } from "./fields";
+import { show } from "./quote";
+
+/** Jobs of one name read in full, at most, to name them in the stop. */
+const MAX_NAMED = 5;
+
+/** The tenant's jobs of `platform` named exactly `name` (the filter may match more loosely: each row is checked). */
+export async function jobsNamed(api: PmClient, platform: string, name: string): Promise<ApiJob[]> {
+    const rows = await api.listJobs({ platform, filter: nameFilter(name) });
+    return rows.filter((row) => row?.name === name && (row.platform === undefined || row.platform === platform));
+}
+
+/**
+ * The stop when a job of the declared platform and name already exists: each job named with its id,
+ * status, creator and creation time (read in full, since list rows may lack them), and every way on
+ * that works with Pulumi's engine.
+ */
+export async function alreadyExists(api: PmClient, platform: string, name: string, rows: ApiJob[]): Promise<Error> {
+    const named: string[] = [];
+    for (const row of rows.slice(0, MAX_NAMED)) {
+        const id = checkedJobId(row.id, "job list");
+        named.push(describeJob((await api.getJob(id)) ?? row));
+    }
+    if (rows.length > MAX_NAMED) named.push(`and ${rows.length - MAX_NAMED} more`);
+    const [first] = rows;
+    const id = checkedJobId(first.id, "job list");
+    return new Error(
+        `Qualys already holds ${rows.length > 1 ? `${rows.length} ${platform} jobs` : `a ${platform} job`} named ${show(name)}: ${named.join("; ")}. ` +
+            "Nothing was created or changed: a job of the same name is not this resource's job, unless its id is in this resource's state. Ways on:\n" +
+            "  - this resource was renamed in the program: give it `aliases: [{ name: \"<its old name>\" }]` so it keeps its job;\n" +
+            `  - the job is left by an interrupted run (a provider or CLI killed before the id was recorded), or was made outside this stack: set \`adoptJobId: "${id}"\` on this resource (the program must match the job) and run pulumi up; ` +
+            "after a killed CLI, `pulumi refresh --clear-pending-creates` then clears the pending create the engine warns about;\n" +
+            "  - or delete that job in Qualys, or give this resource a job name of its own",
+    );
+}
+
+/** "<id> (Disabled, created by alice on 2026-12-04T10:00:00.000Z)". */
+export function describeJob(job: ApiJob): string {
+    const by = job.createdBy?.user?.name ?? job.created?.user?.name;
+    const at = job.createdBy?.date ?? job.created?.date;
+    const when = typeof at === "number" && Number.isFinite(at) ? ` on ${new Date(at).toISOString()}` : "";
+    const status = typeof job.status === "string" ? show(job.status, 20).slice(1, -1) : "status not reported";
+    return `${String(job.id)} (${status}${by ? `, created by ${show(String(by), 40)}` : ""}${when})`;
+}
