@@ -1,8 +1,10 @@
 // Generates, from schema/deployment-job.schema.json, the TypeScript input types
-// (provider/core/inputs.generated.ts, provider/dynamic/args.generated.ts) and the README's input reference, so neither can drift from the
+// (provider/core/inputs.generated.ts, provider/dynamic/args.generated.ts), the README's input reference
+// and the native plugin's Pulumi package schema (schema/qualys.schema.json, provider/native/schema.ts), so none can drift from the
 // schema. `npm run generate` writes them; `--check` (run by the tests) fails when either is stale.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageSchemaText } from "../provider/native/schema";
 
 type Schema = Record<string, any>;
 
@@ -101,6 +103,7 @@ export function generatedFiles(): [string, string][] {
         [path.join(root, "provider", "core", "inputs.generated.ts"), generateInputTypes(schema)],
         [path.join(root, "provider", "dynamic", "args.generated.ts"), generateArgTypes(schema)],
         [readmePath, replaceReference(fs.readFileSync(readmePath, "utf8"), generateReference(schema))],
+        [path.join(root, "schema", "qualys.schema.json"), packageSchemaText()],
     ];
 }
 
