@@ -3,7 +3,7 @@
 // captured into state (design.md fact 2). Pure: the caller passes a config lookup.
 import type { ClientSettings } from "./client";
 import settingsSchema from "../../schema/provider-settings.schema.json";
-import { validateSettings } from "./validate";
+import { CheckFailure, validateSettings } from "./validate";
 
 /** Each setting: its stack config key and its environment variable. */
 export const SETTING_SOURCES = {
@@ -37,20 +37,26 @@ function withoutUserinfo(name: string, value: unknown): unknown {
     return name === "gatewayUrl" && typeof value === "string" ? value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@") : value;
 }
 
-/** Stack config first, then the environment. `lookup` returns a config value or undefined. */
-export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+/**
+ * The settings as given (stack config first, then the environment), typed, and what is wrong with
+ * them, each failure saying where to set the setting. `lookup` returns a config value or undefined.
+ */
+export function readSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): { settings: Record<string, unknown>; failures: CheckFailure[] } {
     const settings: Record<string, unknown> = {};
     for (const [name, source] of Object.entries(SETTING_SOURCES)) {
         const value = lookup(source.config) ?? env[source.env];
         if (value !== undefined && value !== "") settings[name] = withoutUserinfo(name, typed(name, value));
     }
-    const failures = validateSettings(settings);
-    if (failures.length) {
-        const lines = failures.map((f) => {
-            const source = SETTING_SOURCES[f.property as keyof typeof SETTING_SOURCES];
-            return source ? `${f.property} ${f.reason}: set ${source.config} (pulumi config set${f.property === "password" ? " --secret" : ""}) or ${source.env}` : `${f.property} ${f.reason}`;
-        });
-        throw new Error(`Qualys provider settings are incomplete:\n  ${lines.join("\n  ")}`);
-    }
+    const failures = validateSettings(settings).map((f) => {
+        const source = SETTING_SOURCES[f.property as keyof typeof SETTING_SOURCES];
+        return source ? { property: f.property, reason: `${f.reason}: set ${source.config} (pulumi config set${f.property === "password" ? " --secret" : ""}) or ${source.env}` } : f;
+    });
+    return { settings, failures };
+}
+
+/** Stack config first, then the environment. `lookup` returns a config value or undefined. */
+export function resolveSettings(lookup: (key: string) => unknown, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+    const { settings, failures } = readSettings(lookup, env);
+    if (failures.length) throw new Error(`Qualys provider settings are incomplete:\n  ${failures.map((f) => `${f.property} ${f.reason}`).join("\n  ")}`);
     return settings as unknown as ClientSettings;
 }

@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, installed into a fresh default Pulumi TypeScript
 // project (CommonJS), compiled there, and run under the harness against the emulator, with the
 // provider process resolving the packed copy by name.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,10 +25,10 @@ afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 let packedFiles: string[] = [];
 
-test("the tarball holds the compiled JavaScript, the type declarations and schema/, nothing else", () => {
-    const unexpected = packedFiles.filter((f) => !/^(dist\/provider\/|dist\/schema\/|schema\/|README\.md$|package\.json$)/.test(f));
+test("the tarball holds the compiled JavaScript, the type declarations, schema/ and the native plugin's bin/, nothing else", () => {
+    const unexpected = packedFiles.filter((f) => !/^(bin\/pulumi-resource-qualys(\.cmd)?$|dist\/provider\/|dist\/schema\/|schema\/|README\.md$|package\.json$)/.test(f));
     expect(unexpected).toEqual([]);
-    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "schema/deployment-job.schema.json"]) {
+    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "schema/deployment-job.schema.json", "schema/qualys.schema.json", "bin/pulumi-resource-qualys", "dist/provider/native/main.js"]) {
         expect(packedFiles).toContain(needed);
     }
     expect(packedFiles.some((f) => f.startsWith("dist/test/") || f.startsWith("test/"))).toBe(false);
@@ -88,3 +88,36 @@ test("the examples type-check against the package as a CommonJS Pulumi program s
     // examples/tsconfig.json is the default Pulumi TypeScript template's (module commonjs, node resolution).
     expect(() => execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "examples", "tsconfig.json")], { cwd: ROOT, encoding: "utf8" })).not.toThrow();
 }, 120_000);
+
+test("installed with only its peer @pulumi/pulumi beside it, the package's bin/pulumi-resource-qualys is an executable plugin that starts and prints its port", async () => {
+    // What a YAML user gets from `npm install qualys-pm-pulumi`: npm 7+ installs the peer @pulumi/pulumi
+    // (which brings @grpc/grpc-js and google-protobuf) at the top of node_modules, next to the package.
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-pack-yaml-"));
+    try {
+        const modules = path.join(project, "node_modules");
+        fs.mkdirSync(path.join(modules, "qualys-pm-pulumi"), { recursive: true });
+        execFileSync("tar", ["-xzf", tarball, "-C", path.join(modules, "qualys-pm-pulumi"), "--strip-components=1"]);
+        const manifest = JSON.parse(fs.readFileSync(path.join(modules, "qualys-pm-pulumi", "package.json"), "utf8"));
+        expect(manifest.bin["pulumi-resource-qualys"]).toBe("bin/pulumi-resource-qualys");
+        expect(manifest.peerDependencies["@pulumi/pulumi"]).toBeDefined();
+        expect(manifest.peerDependenciesMeta?.["@pulumi/pulumi"]?.optional).toBeUndefined();
+        for (const dep of [...Object.keys(manifest.dependencies), "@pulumi/pulumi"]) {
+            fs.mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+            fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(modules, dep), "dir");
+        }
+        const plugin = path.join(modules, "qualys-pm-pulumi", "bin", "pulumi-resource-qualys");
+        expect(fs.statSync(plugin).mode & 0o111).not.toBe(0);
+        const child = spawn(plugin, ["--logtostderr", "-v=9"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+        const firstLine = await new Promise<string>((resolve, reject) => {
+            let out = "";
+            child.stdout.on("data", (d) => ((out += String(d)), out.includes("\n") && resolve(out.split("\n")[0])));
+            child.on("exit", (code) => reject(new Error(`the plugin exited with ${code}`)));
+        });
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill();
+        await exited;
+        expect(firstLine).toMatch(/^\d+$/);
+    } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+    }
+}, 60_000);

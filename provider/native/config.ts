@@ -1,0 +1,43 @@
+// Where the native plugin's settings come from, in order: an explicit provider's own arguments
+// (ConfigureRequest.args, or CheckConfig's news), then the stack's `qualys:` config (the variables
+// the engine derives, and PULUMI_CONFIG, which the engine sets on every provider process), then the
+// environment. Typing, validation and every message are the core's (core/settings.ts readSettings).
+import { CheckFailure } from "../core/validate";
+import { readSettings, SETTING_SOURCES } from "../core/settings";
+import { unwrap } from "./values";
+
+export type Lookup = (key: string) => unknown;
+
+/** PULUMI_CONFIG: the stack's config of this package, by setting name (pkg/v3 host/host.go Provider). */
+function stackConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
+    try {
+        const parsed = JSON.parse(env.PULUMI_CONFIG ?? "{}");
+        return parsed && typeof parsed === "object" ? parsed : {};
+    } catch {
+        return {};
+    }
+}
+
+/**
+ * The lookup of `qualys:<name>` that core/settings.ts reads the settings through: `args` win, then
+ * the variables (`qualys:config:<name>` as the engine writes them), then the stack's config.
+ */
+export function settingsLookup(args: Record<string, unknown>, variables: Record<string, string>, env: NodeJS.ProcessEnv): Lookup {
+    const plain = unwrap(args) as Record<string, unknown>;
+    const stack = stackConfig(env);
+    return (key) => {
+        const name = key.replace(/^qualys:/, "");
+        return plain[name] ?? variables[`qualys:config:${name}`] ?? variables[key] ?? stack[name] ?? stack[key];
+    };
+}
+
+/** CheckConfig: the settings the provider would run with, validated, each failure naming its `qualys:` key and variable. */
+export function checkConfig(news: Record<string, unknown>, env: NodeJS.ProcessEnv): CheckFailure[] {
+    return readSettings(settingsLookup(news, {}, env), env).failures;
+}
+
+/** DiffConfig: the settings that differ between the old and new provider inputs; none replaces anything. */
+export function diffConfig(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    const [before, after] = [unwrap(olds) as Record<string, unknown>, unwrap(news) as Record<string, unknown>];
+    return Object.keys(SETTING_SOURCES).filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}

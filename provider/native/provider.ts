@@ -1,0 +1,116 @@
+// The native face of DeploymentJob: the engine's calls, as plain data, translated onto the core's
+// lifecycle (core/lifecycle.ts) exactly as the dynamic face does (provider/dynamic/provider.ts), with
+// no rule of its own. What only this face has: secrets arrive wrapped and go back wrapped
+// (values.ts), the settings come from Configure (config.ts), the diff is given by property path
+// (detailed-diff.ts), and Cancel. server.ts does the protobuf.
+import { PmClient } from "../core/client";
+import { checkJob, createJob, deleteJob, diffRecorded, JobInitError, readJob, updateJob } from "../core/lifecycle";
+import { fromState } from "../core/canonical";
+import { resolveSettings } from "../core/settings";
+import { CheckFailure } from "../core/validate";
+import { Lookup, settingsLookup } from "./config";
+import { detailedDiff, PathDiff } from "./detailed-diff";
+import { RESULTS_TOKEN } from "./schema";
+import { secretKeys, unwrap, wrapSecrets } from "./values";
+
+type Props = Record<string, unknown>;
+
+export interface DiffAnswer {
+    changed: string[];
+    replaces: string[];
+    paths: PathDiff[];
+}
+
+/** The engine cancelled the run: work not yet started is refused, so nothing new begins. */
+export class CancelledError extends Error {
+    constructor(what: string) {
+        super(`${what} was not started: the operation was cancelled`);
+    }
+}
+
+export class NativeProvider {
+    private lookup: Lookup = () => undefined;
+    private client?: PmClient;
+    private cancelled = false;
+    private readonly inFlight = new Set<Promise<unknown>>();
+
+    constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+    /** Configure: the settings, read when a call first needs the client (as the dynamic face does). */
+    configure(args: Props, variables: Record<string, string>): void {
+        this.lookup = settingsLookup(args, variables, this.env);
+        this.client = undefined;
+    }
+
+    /** The client of this provider process: one JWT and one connection pool for every resource. */
+    private api(): PmClient {
+        this.client ??= new PmClient(resolveSettings(this.lookup, this.env));
+        return this.client;
+    }
+
+    check(olds: Props, news: Props): { inputs: Props; failures: CheckFailure[] } {
+        const { inputs, failures } = checkJob(unwrap(olds) as Props, unwrap(news) as Props);
+        return { inputs: inputs ? wrapSecrets(inputs, secretKeys(news)) : news, failures };
+    }
+
+    diff(oldInputs: Props, news: Props): DiffAnswer {
+        const [before, after] = [unwrap(oldInputs) as Props, unwrap(news) as Props];
+        const { changed, replaces } = diffRecorded(before, after);
+        return { changed, replaces, paths: detailedDiff(fromState(before), fromState(after), changed, replaces) };
+    }
+
+    create(news: Props): Promise<{ id: string; outs: Props }> {
+        const secrets = secretKeys(news);
+        return this.track("create", async () => {
+            try {
+                const { id, outs } = await createJob(this.api(), unwrap(news) as Props);
+                return { id, outs: wrapSecrets(outs, secrets) };
+            } catch (error) {
+                // A job that exists although its create failed is recorded, its secrets wrapped as well.
+                if (error instanceof JobInitError) throw new JobInitError(error.message, error.id, wrapSecrets(error.properties, secrets));
+                throw error;
+            }
+        });
+    }
+
+    /** Refresh (old `props` and `inputs`) and import (neither): the job as canonical inputs and outputs; undefined when gone. */
+    async read(id: string, props: Props, inputs: Props): Promise<{ id: string; inputs: Props; props: Props } | undefined> {
+        const secrets = secretKeys(props, inputs);
+        const found = await this.track("read", () => readJob(this.api(), id, unwrap({ ...inputs, ...props }) as Props));
+        if (!found) return undefined;
+        return { id, inputs: wrapSecrets(found.inputs, secrets), props: wrapSecrets(found.props, secrets) };
+    }
+
+    update(id: string, olds: Props, news: Props): Promise<Props> {
+        const secrets = secretKeys(news);
+        return this.track("update", async () => wrapSecrets(await updateJob(this.api(), id, unwrap(olds) as Props, unwrap(news) as Props), secrets));
+    }
+
+    delete(id: string): Promise<void> {
+        return this.track("delete", () => deleteJob(this.api(), id));
+    }
+
+    /** The functions of the package: the results summary of a job. */
+    invoke(token: string, args: Props): Promise<Props> {
+        if (token !== RESULTS_TOKEN) throw new Error(`unknown function ${token}; this provider has ${RESULTS_TOKEN}`);
+        return this.track("invoke", async () => (await this.api().getJobResultsSummary(String(unwrap(args.jobId) ?? ""))) as Props);
+    }
+
+    /**
+     * Cancel: nothing new starts, and the answer waits for what is under way, so that a create the
+     * server made is recorded (or fails as a partial create) instead of being cut off half-written.
+     */
+    async cancel(): Promise<void> {
+        this.cancelled = true;
+        await Promise.allSettled([...this.inFlight]);
+    }
+
+    private track<T>(what: string, work: () => Promise<T>): Promise<T> {
+        if (this.cancelled) return Promise.reject(new CancelledError(what));
+        const running = work();
+        this.inFlight.add(running);
+        const settle = () => this.inFlight.delete(running);
+        running.then(settle, settle);
+        return running;
+    }
+}
