@@ -179,10 +179,12 @@ export function packageSchema(version = packageVersion()): Json {
         resources: { [JOB_TOKEN]: resource },
         functions: { [RESULTS_TOKEN]: fn },
         types: types.all,
+        // supportPack: the Go generator then writes the SDK's go.mod, so sdk/go is generated whole.
+        meta: { supportPack: true },
         language: {
-            nodejs: { packageName: "@qualys-pm-pulumi/qualys", packageDescription: "Qualys PM deployment jobs (native provider SDK)", dependencies: { "@pulumi/pulumi": "^3.216.0" } },
-            python: { packageName: "pulumi_qualys", pyproject: { enabled: true }, requires: { pulumi: ">=3.0.0,<4.0.0" } },
-            go: { importBasePath: "github.com/qualys-pm-pulumi/qualys-pm-pulumi/sdk/go/qualys", generateResourceContainerTypes: false },
+            nodejs: { packageName: "@qualys-pm-pulumi/qualys", respectSchemaVersion: true, packageDescription: "Qualys PM deployment jobs (native provider SDK)", dependencies: { "@pulumi/pulumi": "^3.216.0" } },
+            python: { packageName: "pulumi_qualys", respectSchemaVersion: true, pyproject: { enabled: true }, requires: { pulumi: ">=3.0.0,<4.0.0" } },
+            go: { importBasePath: "github.com/qualys-pm-pulumi/qualys-pm-pulumi/sdk/go/qualys", respectSchemaVersion: true, generateResourceContainerTypes: false },
         },
     };
 }

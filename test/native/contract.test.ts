@@ -110,7 +110,7 @@ describe("check and diff", () => {
 
     test("Diff of one changed leaf names that leaf's path, and only it", async () => {
         const before = await checked(windowsReattempts());
-        const after = await checked(windowsReattempts({ postDeployment: { rebootCountdown: { ...windowsReattempts().postDeployment!.rebootCountdown as object, interval: 30 } } }));
+        const after = await checked(windowsReattempts({ postDeployment: { rebootCountdown: { ...(windowsReattempts().postDeployment as { rebootCountdown: object }).rebootCountdown, interval: 30 } } }));
         expect(await plugin.diff(before, after)).toEqual({
             changes: "DIFF_SOME", diffs: ["postDeployment"], replaces: [], hasDetailedDiff: true,
             detailedDiff: { "postDeployment.rebootCountdown.interval": "ADD" },
@@ -177,7 +177,7 @@ describe("the job's lifecycle", () => {
     test("Update writes the one changed input and keeps secrets wrapped; Delete removes the job", async () => {
         const before = await checked(linuxMakeCache());
         const { id, properties } = await plugin.create(before);
-        const outs = await plugin.update(id, properties, await checked(linuxMakeCache({ description: secret("now secret") })));
+        const outs = await plugin.update(id, properties, await checked(linuxMakeCache({ description: secret("now secret") as never })));
         expect(outs.description).toEqual({ ...SECRET_SIG, value: "now secret" });
         expect(emulator.jobs()[0].description).toBe("now secret");
         await plugin.delete(id, outs);

@@ -1,0 +1,100 @@
+// `npm run bench` (last part): the same program of N jobs through the real Pulumi CLI on both faces,
+// the dynamic DeploymentJob and the native plugin, in one run against the emulator, printed as
+// ratios native / dynamic. Medians of BENCH_RUNS runs (default 3). A script that prints figures,
+// never a timed test. Needs the CLI (npm run pulumi:install); without it, it says so and stops.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type * as automation from "@pulumi/pulumi/automation";
+import { startEmulator, PmEmulator } from "../test/emulator/server";
+import { engineStack, findPulumiCli } from "../test/e2e/cli";
+import { programOf, PASSWORD } from "../test/e2e/program";
+import { Declared, linuxMakeCache } from "../test/helpers/jobs";
+import { repoRoot } from "../test/helpers/root";
+
+const N = Number(process.env.BENCH_FACES_N ?? 200);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PARALLEL = 10;
+const TYPE = "qualys:pm:DeploymentJob";
+
+const declared: Declared[] = Array.from({ length: N }, (_, i) => ({ name: `job-${i}`, args: linuxMakeCache({ name: `Bench job ${i}` }) }));
+
+/** The native resource as the generated SDKs' DeploymentJob registers it: its type token and inputs. */
+class NativeJob extends pulumi.CustomResource {
+    constructor(name: string, args: object) {
+        super(TYPE, name, { ...args, serverStatus: undefined, customerId: undefined });
+    }
+}
+
+/** The same declarations as native resources. */
+const nativeProgram: automation.PulumiFn = async () => {
+    for (const d of declared) new NativeJob(d.name, d.args);
+};
+
+interface Figures { up: number; preview: number; refresh: number; destroy: number; stateBytesPerJob: number; requestsPerJob: number }
+
+async function timed(op: () => Promise<unknown>): Promise<number> {
+    const started = process.hrtime.bigint();
+    await op();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function once(binDir: string, face: "dynamic" | "native", emulator: PmEmulator, run: number): Promise<Figures> {
+    emulator.reset();
+    const program = face === "dynamic" ? programOf(() => declared) : nativeProgram;
+    const env = await engineStack(binDir, `bench-${face}-${run}`, program, {
+        "qualys:gatewayUrl": { value: emulator.url }, "qualys:username": { value: "demo-user" }, "qualys:password": { value: PASSWORD, secret: true },
+    });
+    try {
+        const up = await timed(() => env.stack.up({ parallel: PARALLEL }));
+        const requestsPerJob = emulator.requests.filter((r) => r.route !== "auth").length / N;
+        const state = await env.stack.exportStack();
+        const jobs = (state.deployment.resources as { type: string }[]).filter((r) => r.type.includes("DeploymentJob"));
+        const stateBytesPerJob = jobs.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / jobs.length;
+        const preview = await timed(() => env.stack.preview({ parallel: PARALLEL, expectNoChanges: true }));
+        const refresh = await timed(() => env.stack.refresh({ parallel: PARALLEL }));
+        const destroy = await timed(() => env.stack.destroy({ parallel: PARALLEL }));
+        return { up, preview, refresh, destroy, stateBytesPerJob, requestsPerJob };
+    } finally {
+        fs.rmSync(env.workDir, { recursive: true, force: true });
+        await env.cleanup();
+    }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+    const binDir = findPulumiCli();
+    if (!binDir) {
+        console.log("bench-faces: no Pulumi CLI (npm run pulumi:install); the two faces were not measured");
+        return;
+    }
+    // The engine finds the native plugin on PATH here (Automation API projects have no plugins: entry); it warns so once per run.
+    process.env.PATH = `${path.join(repoRoot(), "bin")}${path.delimiter}${process.env.PATH}`;
+    const emulator = await startEmulator();
+    const results: Record<string, Figures[]> = { dynamic: [], native: [] };
+    try {
+        for (let run = 0; run < RUNS; run++) {
+            for (const face of ["dynamic", "native"] as const) results[face].push(await once(binDir, face, emulator, run));
+        }
+    } finally {
+        await emulator.close();
+    }
+    const keys: (keyof Figures)[] = ["up", "preview", "refresh", "destroy", "stateBytesPerJob", "requestsPerJob"];
+    const med = (face: string, key: keyof Figures) => median(results[face].map((f) => f[key]));
+    const targets: Partial<Record<keyof Figures, number>> = { up: 0.55, preview: 0.55, destroy: 0.55, stateBytesPerJob: 0.3, requestsPerJob: 1 };
+    console.log(`\nBoth faces through the real CLI, N = ${N} jobs, parallel ${PARALLEL}, medians of ${RUNS}`);
+    console.log("| measure | dynamic | native | native/dynamic | target |\n|---|---|---|---|---|");
+    for (const key of keys) {
+        const [d, n] = [med("dynamic", key), med("native", key)];
+        const unit = key.endsWith("PerJob") ? "" : " ms";
+        const target = targets[key];
+        const verdict = target === undefined ? "" : `${key === "requestsPerJob" ? "=" : "<="} ${target} ${n / d <= target + 1e-9 && (key !== "requestsPerJob" || n === d) ? "met" : "MISSED"}`;
+        console.log(`| ${key} | ${d.toFixed(0)}${unit} | ${n.toFixed(0)}${unit} | ${(n / d).toFixed(2)} | ${verdict} |`);
+    }
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});

@@ -1,0 +1,2 @@
+// Qualys Patch Management deployment jobs, from any Pulumi language.
+package qualys
