@@ -8,14 +8,17 @@ set -euo pipefail
 version="${1:-${PULUMI_PYTHON_VERSION:-3.272.0}}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.tools/py-venv"
+packages=("pulumi==$version" "setuptools>=61" "wheel" "packaging>=24.0")
+stamp="$venv/.packages"
 say() { printf '[python-venv:install] %s\n' "$*"; }
 
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('pulumi') != '$version')" 2>/dev/null; then
+if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "${packages[*]}" ]; then
   say "reusing $venv (pulumi $version); nothing to install"
   exit 0
 fi
 command -v python3 >/dev/null || { say "python3 is not on PATH: cannot make the venv"; exit 1; }
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pulumi==$version"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${packages[@]}"
+echo "${packages[*]}" > "$stamp"
 say "pulumi $version in $venv"
