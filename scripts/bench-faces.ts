@@ -15,6 +15,8 @@ import { repoRoot } from "../test/helpers/root";
 const N = Number(process.env.BENCH_FACES_N ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PARALLEL = 10;
+/** BENCH_FACES=native (or dynamic) measures one face alone, to look into it. */
+const FACES = (process.env.BENCH_FACES ?? "dynamic,native").split(",") as ("dynamic" | "native")[];
 const TYPE = "qualys:pm:DeploymentJob";
 
 const declared: Declared[] = Array.from({ length: N }, (_, i) => ({ name: `job-${i}`, args: linuxMakeCache({ name: `Bench job ${i}` }) }));
@@ -75,10 +77,14 @@ async function main(): Promise<void> {
     const results: Record<string, Figures[]> = { dynamic: [], native: [] };
     try {
         for (let run = 0; run < RUNS; run++) {
-            for (const face of ["dynamic", "native"] as const) results[face].push(await once(binDir, face, emulator, run));
+            for (const face of FACES) results[face].push(await once(binDir, face, emulator, run));
         }
     } finally {
         await emulator.close();
+    }
+    if (FACES.length < 2) {
+        console.log(JSON.stringify(results, null, 1));
+        return;
     }
     const keys: (keyof Figures)[] = ["up", "preview", "refresh", "destroy", "stateBytesPerJob", "requestsPerJob"];
     const med = (face: string, key: keyof Figures) => median(results[face].map((f) => f[key]));
