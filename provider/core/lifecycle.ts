@@ -10,7 +10,7 @@
 import { checkedJobId, isEnabled, PmClient } from "./client";
 import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
 import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
-import { alreadyExists, jobsNamed } from "./ownership";
+import { alreadyExists } from "./ownership";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
 import { show } from "./quote";
 import { CheckFailure, UNKNOWN, validateJobInputs } from "./validate";
@@ -69,7 +69,7 @@ function differences(inputs: CanonicalInputs, job: ApiJob): string[] {
 export async function createJob(api: PmClient, news: object, extraOutputs: Record<string, unknown> = {}) {
     const inputs = asCanonical(news);
     if (inputs.adoptJobId) return adopt(api, inputs, extraOutputs);
-    const existing = await jobsNamed(api, inputs.platform, inputs.name);
+    const existing = await api.jobsNamed(inputs.platform, inputs.name);
     if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
     const job = await created(api, inputs, extraOutputs);
     return enabledAsDeclared(api, inputs, job, extraOutputs);
