@@ -180,10 +180,13 @@ function editedInQualys(recorded: CanonicalInputs, current: ApiJob): string[] {
     return diffJob(held, recorded).changed.filter((k) => k !== "status").map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
 }
 
+/** Room for one value in a message that sets two side by side: enough for a few ids, bounded for hostile text. */
+const VALUE_ROOM = 240;
+
 /** One input's value as a message quotes it. */
 function valueOf(inputs: CanonicalInputs, key: string): string {
     const value = (inputs as unknown as Record<string, unknown>)[key];
-    return value === undefined ? "not set" : show(value);
+    return value === undefined ? "not set" : show(value, VALUE_ROOM);
 }
 
 /** The PATCH of the edited inputs, then the status change the program asks for; the job as last answered. */
