@@ -53,6 +53,22 @@ function isPageDepthError(error: unknown): boolean {
     return error instanceof QualysApiError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.detail.errorCode === PAGE_DEPTH_CODE;
 }
 
+/**
+ * Why a bulk status or delete answer does not confirm `id`'s success, or undefined when it does.
+ * `bounded` scrubs and cuts the server's text before it goes into a message.
+ */
+function unconfirmed(answer: unknown, id: string, bounded: (text: string) => string): string | undefined {
+    if (answer === undefined || answer === null || answer === "") return "an empty answer confirms nothing";
+    if (!Array.isArray(answer)) {
+        const message = (answer as { _error?: { message?: unknown } })?._error?.message;
+        return `the answer is not a list of results${message ? `: ${bounded(String(message))}` : ""}`;
+    }
+    const mine = answer.find((r) => sameJobId(r?.id, id));
+    if (!mine) return `the answer does not name job ${id}`;
+    if (mine.status !== "success") return `job ${id}: ${bounded(String(mine.message ?? mine.status))}`;
+    return undefined;
+}
+
 /** The results summary as the gateway answers it, every page's asset results, and how many assets have reported. */
 export type ResultsSummary = ApiJob & { assets: any[]; assetsReported: number };
 
@@ -137,7 +153,7 @@ export class PmClient {
     private async postStatus(id: string, status: JobStatus, idempotent: boolean): Promise<void> {
         const path = `/pm/v1/deploymentjobs/update/status/${status}`;
         const answer = await this.transport.call<unknown>("POST", path, { ids: [id] }, { idempotent });
-        const why = this.unconfirmed(answer, id);
+        const why = unconfirmed(answer, id, this.transport.bounded);
         if (why) throw new QualysApiError({ method: "POST", path, status: 200, apiMessage: why, kind: "unconfirmed" });
     }
 
@@ -150,22 +166,9 @@ export class PmClient {
         const path = "/pm/v1/deploymentjobs";
         checkedJobId(id, "delete job");
         const answer = await this.transport.call<unknown>("DELETE", path, { ids: [id] });
-        const why = this.unconfirmed(answer, id);
+        const why = unconfirmed(answer, id, this.transport.bounded);
         if (!why || (await this.getJob(id)) === undefined) return;
         throw new QualysApiError({ method: "DELETE", path, status: 200, apiMessage: `${why}; job ${id} is still in Qualys`, kind: "unconfirmed" });
-    }
-
-    /** Why a bulk status or delete answer does not confirm `id`'s success, or undefined when it does. */
-    private unconfirmed(answer: unknown, id: string): string | undefined {
-        if (answer === undefined || answer === null || answer === "") return "an empty answer confirms nothing";
-        if (!Array.isArray(answer)) {
-            const message = (answer as { _error?: { message?: unknown } })?._error?.message;
-            return `the answer is not a list of results${message ? `: ${this.transport.bounded(String(message))}` : ""}`;
-        }
-        const mine = answer.find((r) => sameJobId(r?.id, id));
-        if (!mine) return `the answer does not name job ${id}`;
-        if (mine.status !== "success") return `job ${id}: ${this.transport.bounded(String(mine.message ?? mine.status))}`;
-        return undefined;
     }
 
     /**

@@ -64,7 +64,7 @@ function describeFailure(o: QualysApiErrorOptions & { attempts: number }): strin
         case "unconfirmed":
             return `Qualys PM API did not confirm ${call}: ${o.apiMessage}`;
         case "unusable":
-            return `Qualys PM API answered ${call}${o.status === undefined ? "" : ` (${o.status})`}${tries} with an answer this client cannot use: ${o.apiMessage}`;
+            return `Qualys PM API's answer to ${call}${o.status === undefined ? "" : ` (${o.status})`}${tries} cannot be used: ${o.apiMessage}`;
         case "timeout":
             return `Qualys PM API timed out: ${call} had no complete answer${tries}: ${o.apiMessage}`;
     }

@@ -263,7 +263,7 @@ describe("errors a person can act on", () => {
         emulator.corruptNext("get", 1, "truncated-json");
         const error = await c.getJob(created.id).catch((e) => e);
         expect(error).toBeInstanceOf(QualysApiError);
-        expect(error.message).toMatch(/^Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\): the answer is not JSON: /);
+        expect(error.message).toMatch(/^Qualys PM API's answer to GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\) cannot be used: the answer is not JSON: /);
     });
 
     test("a GET not answered within the timeout is sent again", async () => {
@@ -428,7 +428,7 @@ describe("paging is bounded", () => {
             const error = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 }).catch((e) => e);
             expect(error).toBeInstanceOf(QualysApiError);
             expect(error.message).toBe(
-                "Qualys PM API rejected GET /pm/v1/deploymentjobs/summary (200): page 1 lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end",
+                "Qualys PM API's answer to GET /pm/v1/deploymentjobs/summary (200) cannot be used: page 1 lists only jobs already listed on earlier pages: the server seems to ignore pageNumber, so the list cannot be read to its end",
             );
             expect(listRequests(gateway.seen)).toBe(2);
         } finally {
@@ -441,7 +441,7 @@ describe("paging is bounded", () => {
         try {
             const error = await client({ gatewayUrl: gateway.url }).listJobs({ platform: "Windows", pageSize: 2 }).catch((e) => e);
             expect(error.message).toBe(
-                "Qualys PM API rejected GET /pm/v1/deploymentjobs/summary (200): the job list goes on past 200 pages of 2 jobs, the most this client reads; narrow the filter",
+                "Qualys PM API's answer to GET /pm/v1/deploymentjobs/summary (200) cannot be used: the job list goes on past 200 pages of 2 jobs, the most this client reads; narrow the filter",
             );
             expect(listRequests(gateway.seen)).toBe(200);
         } finally {
