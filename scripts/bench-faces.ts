@@ -12,8 +12,10 @@ import { programOf, PASSWORD } from "../test/e2e/program";
 import { Declared, linuxMakeCache } from "../test/helpers/jobs";
 import { repoRoot } from "../test/helpers/root";
 
-const N = Number(process.env.BENCH_FACES_N ?? 200);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// A small run of the whole bench (BENCH_SIZES=20, as CI's) measures that many jobs, once.
+const SMALL = process.env.BENCH_SIZES ? Math.min(...process.env.BENCH_SIZES.split(",").map(Number)) : undefined;
+const N = Number(process.env.BENCH_FACES_N ?? SMALL ?? 200);
+const RUNS = Number(process.env.BENCH_RUNS ?? (SMALL ? 1 : 3));
 const PARALLEL = 10;
 /** BENCH_FACES=native (or dynamic) measures one face alone, to look into it. */
 const FACES = (process.env.BENCH_FACES ?? "dynamic,native").split(",") as ("dynamic" | "native")[];

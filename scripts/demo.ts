@@ -3,12 +3,14 @@
 // proposing to restore it, destroy. Uses the real Pulumi engine when a CLI is found (Automation
 // API, file backend in a temp folder); otherwise says so and sends the engine's calls to Pulumi's
 // dynamic-provider server through the test harness, showing the provider's answers.
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, PmEmulator } from "../test/emulator/server";
 import { engineStack, findPulumiCli } from "../test/e2e/cli";
 import { captureProgram, Engine } from "../test/harness/engine";
 import { demoProgram } from "../examples/demo/program";
+import { repoRoot } from "../test/helpers/root";
 
 const CONFIG = (url: string) => ({
     "qualys:gatewayUrl": { value: url },
@@ -45,20 +47,27 @@ async function withEngine(binDir: string, emulator: PmEmulator): Promise<void> {
         console.log((await env.stack.refresh({ diff: true } as never)).stdout);
         step(5, "pulumi preview --diff: proposes to restore the declared job");
         console.log((await env.stack.preview({ diff: true })).stdout);
-        step(6, "pulumi destroy");
-        console.log((await env.stack.destroy()).stdout);
+        step(6, "pulumi destroy --remove: the jobs, then the stack itself");
+        // The CLI's destroy ends by advising `pulumi stack rm test`, which remove: true has the
+        // Automation API run right after it: that advice is left out, and what was done is said.
+        const destroyed = (await env.stack.destroy({ remove: true })).stdout;
+        console.log(destroyed.replace(/\n[^\n]*have been deleted, but the history and configuration[^\n]*\n[^\n]*pulumi stack rm[^\n]*/, ""));
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
+        console.log("stack test removed (pulumi stack rm test), its history and configuration with it");
     } finally {
         await env.cleanup();
+        fs.rmSync(env.workDir, { recursive: true, force: true });
     }
+    console.log("Nothing is left behind: the demo's state folder (a temp dir) and project folder are deleted too.");
 }
 
 async function withHarness(emulator: PmEmulator): Promise<void> {
     console.log("No Pulumi CLI found (npm run pulumi:install builds one where Go is present):");
     console.log("sending the engine's calls to @pulumi/pulumi's dynamic-provider server through test/harness instead;");
     console.log("what the plan would be is the engine's to say, so the provider's own answers are shown.");
+    const stateFile = path.join(os.tmpdir(), `qualys-demo-${process.pid}.json`);
     const engine = new Engine({
-        stateFile: path.join(os.tmpdir(), `qualys-demo-${process.pid}.json`),
+        stateFile,
         config: Object.fromEntries(Object.entries(CONFIG(emulator.url)).map(([k, v]) => [k, v.value])),
         secretKeys: ["qualys:password"],
     });
@@ -84,10 +93,19 @@ async function withHarness(emulator: PmEmulator): Promise<void> {
         console.log(`jobs in Qualys: ${jobsOnServer(emulator)}`);
     } finally {
         await engine.stop();
+        fs.rmSync(stateFile, { force: true });
     }
 }
 
+/** Says so when the node running the demo is older than package.json's engines (it runs there all the same). */
+function noteOldNode(): void {
+    const supported: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).engines.node;
+    if (Number(process.versions.node.split(".")[0]) >= Number(/\d+/.exec(supported)![0])) return;
+    console.log(`Node ${process.version} on PATH is older than the supported ${supported}; the demo runs on it all the same (npm test runs on Node 22 from .tools/).`);
+}
+
 async function main(): Promise<void> {
+    noteOldNode();
     const emulator = await startEmulator();
     console.log(`Qualys PM API emulator on ${emulator.url}`);
     try {

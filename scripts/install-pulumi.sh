@@ -13,13 +13,9 @@ say() { printf '[pulumi:install] %s\n' "$*"; }
 
 write_plugin_shim() {
   # The engine starts dynamic resources' provider as the plugin `pulumi-resource-pulumi-nodejs`
-  # found on PATH; it is @pulumi/pulumi's own dynamic-provider server, taken from this project.
-  cat > "$bin/pulumi-resource-pulumi-nodejs" <<'SHIM'
-#!/usr/bin/env bash
-here="$(cd "$(dirname "$0")" && pwd)"
-exec node "$here/../../../node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js" "$@"
-SHIM
-  chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+  # found on PATH: scripts/dynamic-provider-shim.sh, which runs the program folder's @pulumi/pulumi
+  # (this checkout's only when the program's folder has none). Rewritten on every run, reuse included.
+  install -m 0755 "$root/scripts/dynamic-provider-shim.sh" "$bin/pulumi-resource-pulumi-nodejs"
 }
 
 if [ -x "$bin/pulumi" ] && "$bin/pulumi" version 2>/dev/null | grep -qx "v$version"; then

@@ -1,5 +1,5 @@
 // The provider stored in Pulumi state reaches this package by name (require("qualys-pm-pulumi/...")),
-// as it will in a user's project (design.md fact 1). Inside this repository the package is not in
+// as it will in a user's project. Inside this repository the package is not in
 // node_modules, so the tests, the demo and the benchmark link it there, as `npm link` would.
 const fs = require("node:fs");
 const path = require("node:path");

@@ -1,4 +1,4 @@
-// Which inputs changed, and which of those force a new job. Pure and local: no HTTP (design.md fact 5).
+// Which inputs changed, and which of those force a new job. Pure and local: no HTTP, so a preview costs no request.
 // Both sides are canonical (canonical.ts), so what the server rewrites or adds is never a change.
 import { isDeepStrictEqual } from "node:util";
 import { CanonicalInputs, INPUT_KEYS, KEPT_WHEN_ABSENT } from "./canonical";

@@ -10,7 +10,7 @@
 import { checkedJobId, isEnabled, PmClient } from "./client";
 import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
 import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
-import { alreadyExists, jobsNamed } from "./ownership";
+import { alreadyExists } from "./ownership";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
 import { show } from "./quote";
 import { CheckFailure, UNKNOWN, validateJobInputs } from "./validate";
@@ -69,7 +69,7 @@ function differences(inputs: CanonicalInputs, job: ApiJob): string[] {
 export async function createJob(api: PmClient, news: object, extraOutputs: Record<string, unknown> = {}) {
     const inputs = asCanonical(news);
     if (inputs.adoptJobId) return adopt(api, inputs, extraOutputs);
-    const existing = await jobsNamed(api, inputs.platform, inputs.name);
+    const existing = await api.jobsNamed(inputs.platform, inputs.name);
     if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
     const job = await created(api, inputs, extraOutputs);
     return enabledAsDeclared(api, inputs, job, extraOutputs);
@@ -180,10 +180,13 @@ function editedInQualys(recorded: CanonicalInputs, current: ApiJob): string[] {
     return diffJob(held, recorded).changed.filter((k) => k !== "status").map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
 }
 
+/** Room for one value in a message that sets two side by side: enough for a few ids, bounded for hostile text. */
+const VALUE_ROOM = 240;
+
 /** One input's value as a message quotes it. */
 function valueOf(inputs: CanonicalInputs, key: string): string {
     const value = (inputs as unknown as Record<string, unknown>)[key];
-    return value === undefined ? "not set" : show(value);
+    return value === undefined ? "not set" : show(value, VALUE_ROOM);
 }
 
 /** The PATCH of the edited inputs, then the status change the program asks for; the job as last answered. */

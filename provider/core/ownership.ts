@@ -5,18 +5,12 @@
 // `dependsOn` makes a new resource's create come before an old one's update), so "no resource I have
 // seen holds that job" proves nothing, and a job of the declared name that already exists is never
 // taken: the create stops before any write, naming the job and the ways out.
-import { checkedJobId, nameFilter, PmClient } from "./client";
+import { checkedJobId, PmClient } from "./client";
 import type { ApiJob } from "./fields";
 import { show } from "./quote";
 
 /** Jobs of one name read in full, at most, to name them in the stop. */
 const MAX_NAMED = 5;
-
-/** The tenant's jobs of `platform` named exactly `name` (the filter may match more loosely: each row is checked). */
-export async function jobsNamed(api: PmClient, platform: string, name: string): Promise<ApiJob[]> {
-    const rows = await api.listJobs({ platform, filter: nameFilter(name) });
-    return rows.filter((row) => row?.name === name && (row.platform === undefined || row.platform === platform));
-}
 
 /**
  * The stop when a job of the declared platform and name already exists: each job named with its id,

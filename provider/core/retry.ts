@@ -10,9 +10,24 @@
 // |                                                    |                                           |                                  | or the backoff below with pacing off                          |
 // | 500, 502, 503, 504; reset, timeout, refused, DNS   | idempotent calls: GET, PATCH (whole job), | up to maxRetries                 | exponential backoff from backoffBaseMs, with jitter, ≤ 30 s   |
 // |                                                    | DELETE, /auth, disabling                  |                                  |                                                              |
-// | the same, on a create POST or an enable            | —                                         | no: read first (client.ts)       |                                                              |
+// | the same, on a create POST or an enable            | —                                         | no: read first (exactly-once.ts) |                                                              |
 // | 401                                                | all                                       | once, after a fresh JWT (client) | none                                                         |
 // | anything else                                      | —                                         | no                               |                                                              |
+
+/** Methods whose repetition cannot change the outcome (a PATCH carries the whole job). */
+export const IDEMPOTENT_METHODS = ["GET", "PATCH", "DELETE"];
+
+/** The table's numbers when the settings give none. */
+export const RETRY_DEFAULTS = {
+    /** Retries of a failed call (a 5xx, no answer). */
+    maxRetries: 5,
+    /** Retries of a refused call (429): it was not run, and the pacer spaces them. */
+    maxRefusedRetries: 20,
+    /** First backoff step when the server gives no hint; doubled per attempt, plus jitter. */
+    backoffBaseMs: 500,
+    /** Longest wait a Retry-After or X-RateLimit-ToWait-Sec may ask for; past it, fail at once. */
+    maxRetryAfterMs: 60_000,
+};
 
 export interface FailedCall {
     method: string;

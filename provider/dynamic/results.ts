@@ -26,14 +26,17 @@ export interface DeploymentJobResults {
     patchCount: number;
     createdBy: string;
     createdOn: number;
+    /** The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running. */
     assets: DeploymentJobAssetResult[];
+    /** How many of the job's `assetCount` assets have reported a result. */
+    assetsReported: number;
 }
 
-/** Reads `GET /pm/v1/deploymentjob/{id}/deploymentjobresult/summary`. */
+/** Reads `GET /pm/v1/deploymentjob/{id}/deploymentjobresult/summary`: what it holds, with how many assets have reported against `assetCount`. */
 export function getDeploymentJobResults(jobId: pulumi.Input<string>): pulumi.Output<DeploymentJobResults> {
     const config = new pulumi.Config("qualys");
     return pulumi.output(jobId).apply(async (id) => {
         const settings = resolveSettings((key) => config.get(key.replace(/^qualys:/, "")));
-        return (await new PmClient(settings).getJobResultsSummary(id)) as DeploymentJobResults;
+        return (await new PmClient(settings).getJobResultsSummary(id)) as unknown as DeploymentJobResults;
     });
 }

@@ -1,9 +1,11 @@
-// Exactly one job after a killed run (issue 12, point 1), through the real Pulumi engine (Automation
+// Exactly one job after a killed run, through the real Pulumi engine (Automation
 // API, local file backend) against the emulator. A `pulumi up` creating an Enabled On-demand Linux job
 // and a Disabled Windows job is killed (SIGKILL) at one point of the Linux job's create: the provider
 // process, or the `pulumi` CLI. Then the user goes on as the CLI tells them, and the next `up` must
 // leave exactly one job per resource, its id in the engine's state, the Enabled job enabled exactly
-// once and the Disabled one never, and a preview with no changes.
+// once and the Disabled one never, and a preview with no changes. A job the killed run stored but
+// the engine never recorded is no resource's job: the next up stops before any write, naming it and
+// the way on (adoptJobId), and the up after that records it.
 //
 // The kill points are exact: the emulator holds the request there (holdNext) and answers nothing
 // while the process is killed, or (after the enable's answer) the kill runs in the emulator right

@@ -56,7 +56,11 @@ export class Faults {
     /** When the requests of the last second arrived, for the rate limit. */
     private recent: number[] = [];
 
-    constructor(private readonly options: FaultOptions) {}
+    constructor(
+        private readonly options: FaultOptions,
+        /** The server's clock, for the errors' timestamps (state.ts). */
+        private readonly now: () => number,
+    ) {}
 
     reset(): void {
         this.faults = [];
@@ -114,7 +118,7 @@ export class Faults {
             return "answered";
         }
         if (fault?.kind === "status") {
-            exchange.reply(fault.status!, fault.body ?? qualysError(String(fault.status), `Injected failure ${fault.status}`), fault.headers);
+            exchange.reply(fault.status!, fault.body ?? qualysError(String(fault.status), `Injected failure ${fault.status}`, this.now()), fault.headers);
             return "answered";
         }
         if (fault?.kind === "html") {
@@ -122,7 +126,7 @@ export class Faults {
             return "answered";
         }
         if (route !== "auth" && this.rateLimited()) {
-            exchange.reply(429, qualysError("429", "Too many requests"), this.rateLimitHint());
+            exchange.reply(429, qualysError("429", "Too many requests", this.now()), this.rateLimitHint());
             return "answered";
         }
         return fault;

@@ -1,7 +1,8 @@
-// The Qualys PM API emulator's entry point, in four rooms as moto and msw keep theirs: state.ts (the
-// tenant's jobs and tokens and the rules over them, no HTTP), routes.ts (method and path to handler,
-// parsing, the token check, status codes), shapes.ts (answers as the 3.5 release notes' samples show
-// them), faults.ts (one-shot switches, rate limit, latency). It lives under test/ though the demo and
+// The Qualys PM API emulator's entry point, in five rooms as moto and msw keep theirs: state.ts (the
+// tenant's jobs, tokens and runs, its clock and name normalisation, no HTTP), rules.ts (what Qualys
+// refuses), routes.ts (method and path to handler, parsing, the token check, status codes),
+// shapes.ts (answers as the 3.5 release notes' samples show them), faults.ts (one-shot switches,
+// rate limit, latency). It lives under test/ though the demo and
 // the benchmark start it too: it is test equipment that stands in for Qualys, never shipped in the
 // package, and only this file's exports are its API.
 import * as http from "node:http";
@@ -9,11 +10,11 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Faults, type FaultOptions, type Hold } from "./faults";
 import { Router, type RequestRecord, type RouteName, type RouteOptions } from "./routes";
-import { TenantState, type Job, type StateOptions } from "./state";
+import { TenantState, type Job, type Run, type StateOptions } from "./state";
 
 export type { Hold } from "./faults";
 export type { RequestRecord, RouteName } from "./routes";
-export type { Job } from "./state";
+export type { Job, Run } from "./state";
 export { formatQualysDate } from "./state";
 
 export interface EmulatorOptions extends Partial<StateOptions>, Partial<FaultOptions>, Partial<RouteOptions> {
@@ -25,9 +26,22 @@ export interface EmulatorOptions extends Partial<StateOptions>, Partial<FaultOpt
  * A Qualys PM API on 127.0.0.1, stateful, with switches for faults and out-of-band edits. Three
  * parts, reset between tests: `state` (the jobs), the routes and the faults.
  *
+ * Refused with a 400 in the PM error shape (rules.ts): an unknown platform (Windows and Linux only;
+ * Mac is not in the PM API), an unknown `type` (Install, Rollback), an unknown `scheduleType`, a
+ * scheduled job without `startDateTime`, a top-level key no 3.5 request sample or documented field
+ * has (an update also takes the keys of a GET answer, the job's own among them, which the docs tell
+ * clients to send back), a `pageSize` outside 1..10,000 (qualysdk's bound) or a negative `pageNumber`.
+ *
  * Not modelled (nothing in the docs says how Qualys does it): job execution and its results beyond
- * one canned summary, asset and patch existence, QQL beyond `name:"..."` filters, mitigation jobs,
- * the exact `_error` body and codes (the shape is the one qualysdk reads: `{_error: {errorCode, message}}`).
+ * one canned summary (the same asset rows for every job, run or not), runs beyond one per enable
+ * scheduled at the moment of enabling (no recurrence, no `jobInstanceId` in the results), asset and
+ * patch existence, QQL beyond `name:"..."` filters, the `attributes`, `sort`, `coauthorJob` and
+ * `ownedJob` list parameters (taken and ignored), a list without `platform` (answered for both),
+ * Qualys' real page-size bound and the 2501 page-depth error (only as a fault), whether Qualys
+ * ignores or refuses qualysdk's top-level `rebootOption` / `rebootCountdown` / `suppressReboots`
+ * (refused here), rules on nested keys beyond `postDeployment.suppressReboots`, mitigation jobs,
+ * the exact `_error` body and codes (the shape is the one qualysdk reads: `{_error: {errorCode,
+ * message}}`), and JWT lifetimes on a skewed clock (they run on this machine's).
  */
 export class PmEmulator {
     readonly state: TenantState;
@@ -47,12 +61,12 @@ export class PmEmulator {
             rateLimitHint: "retry-after",
             latencyMs: 0,
             customerId: "8ac1558c-cbdf-c133-80c6-0fcf7d68e79c",
-            resultsMethods: ["GET"],
+            resultsMethods: ["GET", "POST"],
             resultAssets: 1,
             ...options,
         };
         this.state = new TenantState(this.options);
-        this.faults = new Faults(this.options);
+        this.faults = new Faults(this.options, () => this.state.now());
         this.router = new Router(this.state, this.faults, this.requests, this.options);
     }
 
@@ -71,7 +85,7 @@ export class PmEmulator {
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     }
 
-    /** Forget jobs, tokens, faults and counts. */
+    /** Forget jobs, tokens, runs, faults and counts; the clock runs true again and names are kept as sent. */
     reset(): void {
         this.state.clear();
         this.faults.reset();
@@ -134,6 +148,26 @@ export class PmEmulator {
     }
     jobs(): Job[] {
         return [...this.state.jobs.values()];
+    }
+
+    /**
+     * The server's own clock runs `ms` ahead of this machine's (negative: behind), from now until
+     * reset(): every date it stamps (createdBy.date, updatedBy.date, the On-demand start stamp, runs,
+     * errors' timestamps, results' createdOn) and every answer's `Date` header.
+     */
+    skewClock(ms: number): void {
+        this.state.clockSkewMs = ms;
+    }
+    /**
+     * The server stores every job name a create or update sends rewritten by `rewrite` (say,
+     * `&` as `&amp;`) and answers with the name it stored; undefined keeps names as sent.
+     */
+    rewriteNames(rewrite: ((name: string) => string) | undefined): void {
+        this.state.nameRewrite = rewrite;
+    }
+    /** The job's runs, as `GET /pm/v1/deploymentjob/{id}/runs` answers them. */
+    runs(id: string): Run[] {
+        return this.state.runs.get(id) ?? [];
     }
 
     // ---- the transcript -------------------------------------------------------------------------

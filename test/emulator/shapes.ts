@@ -11,9 +11,9 @@ type Kind = "create" | "update" | "get";
 /** The script text a GET returns for the MakeCache action (seed: Get Linux Deployment Job Details). */
 const MAKECACHE_BASE64: string = (linuxGet as Job).preDeployActions[0].script;
 
-/** The error body: the shape qualysdk reads (the docs do not show Qualys' own). */
-export function qualysError(errorCode: string, message: string) {
-    return { _error: { errorCode, message, timestamp: Date.now() } };
+/** The error body: the shape qualysdk reads (the docs do not show Qualys' own), stamped at `now`, the server's time. */
+export function qualysError(errorCode: string, message: string, now: number) {
+    return { _error: { errorCode, message, timestamp: now } };
 }
 
 /** A stored job as the server answers it: to a create, an update, or a GET (seed samples). */
@@ -28,9 +28,12 @@ export function present(job: Job, kind: Kind): Job {
     };
 }
 
-/** The update answer: the 3.5 notes show the Windows update answering with the request echoed back. */
-export function updateAnswer(job: Job, request: unknown): unknown {
-    return job.platform === "Windows" ? request : present(job, "update");
+/**
+ * The update answer: the 3.5 notes show the Windows update answering with the request echoed back,
+ * its name the one stored (a server that normalises names answers the name it keeps).
+ */
+export function updateAnswer(job: Job, request: Job): unknown {
+    return job.platform === "Windows" ? { ...request, name: job.name } : present(job, "update");
 }
 
 // present() in four consecutive slices, in the samples' key order.
@@ -165,7 +168,15 @@ const PRESENTED = new Set([
 /** The emulator's bookkeeping, and request fields the samples never show in an answer. */
 const INTERNAL = new Set(["triggeredAt", "startStamp", "assetFilePath", "deleted", "chainedJobRule"]);
 
-/** A job-list row as qualysdk reads one (qualysdk/pm/data_classes/Job.py): `created` and `updated`, not `createdBy`/`updatedBy`. */
+/**
+ * A job-list row as qualysdk 0.3.17 reads one (qualysdk/pm/data_classes/Job.py): `created` and
+ * `updated`, not `createdBy`/`updatedBy`, and only keys its PMJob class declares (it builds one
+ * with `PMJob(**row)`, so any other key is a TypeError). It parses `created` and `updated` when
+ * they are truthy, reading `date / 1000` and `user.get("name")`, so `{user: null, date: null}` (a
+ * GET's `updatedBy` for a job never edited) would crash it on every such job of a real tenant:
+ * rows give `updated: null` until the job is edited. No sample of a row exists. The provider
+ * (client.ts, adopt.ts, recovery.ts) reads `id`, `name` and `platform` of a row.
+ */
 export function summaryOf(job: Job): Job {
     return {
         id: job.id,
@@ -176,7 +187,7 @@ export function summaryOf(job: Job): Job {
         scheduleType: job.scheduleType,
         customerId: job.customerId,
         created: job.createdBy,
-        updated: job.updatedBy,
+        updated: job.updatedBy?.date ? job.updatedBy : null,
         triggerStatus: job.triggeredAt === undefined ? null : 1,
         jobSource: 3,
         isRecurring: job.recurring ?? false,

@@ -1,8 +1,10 @@
-// The tenant: its jobs and tokens and the rules over them, with no HTTP. What the server stamps on
-// a stored job (ids, customer, created/updated, the On-demand start stamp, Qualys defaults, the
-// enriched actions) is written here once; how a job is shown lives in shapes.ts.
+// The tenant: its jobs, tokens and runs, the server's clock and name normalisation, with no HTTP.
+// What the server stamps on a stored job (ids, customer, created/updated, the On-demand start stamp,
+// Qualys defaults, the enriched actions) is written here once; what it refuses is in rules.ts, and
+// how a job is shown in shapes.ts.
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import { CREATE_KEYS, invalidJob, lockedProblem, statusProblem, UPDATE_KEYS } from "./rules";
 
 export type Job = Record<string, any>;
 
@@ -16,6 +18,8 @@ export interface StateOptions {
 /** Where the server keeps the MakeCache script; a GET answers its text instead (shapes.ts). */
 export const MAKECACHE_PATH = "default/MakeCache/makecache";
 const USER = { id: "9ea81ebb-1830-5f23-8389-2921ae95238f", name: "emulator_user", fullName: "Emulator User" };
+/** What the emulator keeps on a job for itself: never a field of the API (shapes.ts leaves it out of answers). */
+const BOOKKEEPING = ["triggeredAt", "startStamp"];
 const LIST_FIELDS = ["assetIds", "assetTagIds", "matchAllTagIds", "exclusionTagIds", "exclusionAssetIds", "coAuthorUserIds", "approvedPatches"];
 
 /** A request the tenant turns down: no such job, or one the rules refuse. routes.ts gives it a status. */
@@ -29,19 +33,43 @@ export interface Outcome {
     job?: Job;
 }
 
+/** One run of a job, as `GET .../runs` answers it (qualysdk PMRun): an ISO date, read by Python's fromisoformat. */
+export interface Run {
+    jobInstanceId: number;
+    scheduledDateTime: string;
+    timezoneType: string;
+}
+
 export class TenantState {
     readonly jobs = new Map<string, Job>();
-    /** Token → when it expires (ms since the epoch). */
+    /** Token → when it expires (ms since the epoch, this machine's clock). */
     readonly tokens = new Map<string, number>();
+    /** Job id → its runs, one per enable (a job never enabled has none). */
+    readonly runs = new Map<string, Run[]>();
+    /** How far the server's own clock runs ahead of this machine's (negative: behind); see now(). */
+    clockSkewMs = 0;
+    /** How the server normalises a job name it receives in a create or update; undefined keeps it. */
+    nameRewrite?: (name: string) => string;
 
     constructor(private readonly options: StateOptions) {}
 
     clear(): void {
         this.jobs.clear();
         this.tokens.clear();
+        this.runs.clear();
+        this.clockSkewMs = 0;
+        this.nameRewrite = undefined;
     }
 
-    /** A fresh token for a known user and password; undefined otherwise. */
+    /** The server's clock: every date it stamps (who and when, start stamps, runs, errors, the Date header). */
+    now(): number {
+        return Date.now() + this.clockSkewMs;
+    }
+
+    /**
+     * A fresh token for a known user and password; undefined otherwise. Token lifetimes run on this
+     * machine's clock: a skewed server clock changes what is stamped, not how long a JWT lasts.
+     */
     login(username: string, password: string | null): string | undefined {
         if (!username || this.options.users[username] !== password) return undefined;
         const token = fakeJwt(username);
@@ -66,20 +94,20 @@ export class TenantState {
     }
 
     create(body: Job | undefined): Job | Refusal {
-        const problem = invalidJob(body);
+        const problem = invalidJob(body, CREATE_KEYS);
         if (problem) return new Refusal("invalid", problem);
-        const job = this.store(body!);
-        if (job.status === "Enabled") trigger(job);
+        const job = this.store(this.received(body!));
+        if (job.status === "Enabled") this.trigger(job);
         return job;
     }
 
     update(id: string, body: Job | undefined): Job | Refusal {
         const job = this.find(id);
         if (job instanceof Refusal) return job;
-        const problem = invalidJob(body) ?? lockedProblem(job);
+        const problem = invalidJob(body, this.updateKeys(job)) ?? lockedProblem(job);
         if (problem) return new Refusal("invalid", problem);
-        const updated = this.store({ ...body, id: job.id }, job);
-        if (updated.status === "Enabled" && job.status !== "Enabled") trigger(updated);
+        const updated = this.store({ ...this.received(body!), id: job.id }, job);
+        if (updated.status === "Enabled" && job.status !== "Enabled") this.trigger(updated);
         return updated;
     }
 
@@ -95,7 +123,7 @@ export class TenantState {
             const job = this.jobs.get(id)!;
             const wasEnabled = job.status === "Enabled";
             job.status = target;
-            if (target === "Enabled" && !wasEnabled) trigger(job);
+            if (target === "Enabled" && !wasEnabled) this.trigger(job);
             return { id, job };
         });
     }
@@ -105,6 +133,7 @@ export class TenantState {
         return ids.map((id) => {
             const job = this.jobs.get(id);
             if (job) this.jobs.delete(id);
+            if (job) this.runs.delete(id);
             return { id, job };
         });
     }
@@ -121,12 +150,12 @@ export class TenantState {
         const job = this.jobs.get(id);
         if (!job) throw new Error(`no job ${id}`);
         edit(job);
-        job.updatedBy = { user: { ...USER, fullName: null }, date: Date.now() };
+        job.updatedBy = { user: { ...USER, fullName: null }, date: this.now() };
     }
 
     /** Stores `body` as the server would, over `previous` if it is an update; no rule is checked. */
     store(body: Job, previous?: Job): Job {
-        const now = Date.now();
+        const now = this.now();
         const job: Job = JSON.parse(JSON.stringify(body));
         job.id = previous?.id ?? body.id ?? randomUUID();
         job.customerId = this.options.customerId;
@@ -141,67 +170,31 @@ export class TenantState {
         this.jobs.set(job.id, job);
         return job;
     }
-}
 
-/** An enabled job is submitted for execution: an On-demand one at once (Enable_Disable_Jobs.htm). */
-function trigger(job: Job): void {
-    job.triggeredAt = Date.now();
-}
-
-function runOnce(job: Job): boolean {
-    return job.scheduleType === "On-demand" || job.scheduleType === "Once";
-}
-
-function deployable(job: Job): boolean {
-    const hasWork = job.approvedPatches?.length || job.isDynamicPatchesQQL || job.preDeployActions?.length || job.postDeployActions?.length;
-    const hasTarget = job.assetIds?.length || job.assetTagIds?.length || job.matchAllTagIds?.length;
-    return Boolean(hasWork && hasTarget);
-}
-
-/** What the emulator refuses with a 400, as far as the docs say Qualys does. */
-function invalidJob(body: Job | undefined): string | undefined {
-    if (!body || typeof body !== "object") return "Request body must be a deployment job";
-    for (const key of ["name", "platform", "type", "scheduleType"]) {
-        if (!body[key]) return `${key} is mandatory`;
+    /**
+     * The keys an update of `job` takes: UPDATE_KEYS, and every key the server holds for it (a field
+     * of a newer API, made in the UI): a GET answers it, and the docs tell clients to send the GET
+     * answer back. The emulator's own bookkeeping is not among them.
+     */
+    private updateKeys(job: Job): ReadonlySet<string> {
+        return new Set([...UPDATE_KEYS, ...Object.keys(job).filter((key) => !BOOKKEEPING.includes(key))]);
     }
-    if (!["Windows", "Linux"].includes(body.platform)) return `Invalid platform ${body.platform}`;
-    // The 3.5 notes' requests spell it suppressreboots; the answers' spelling is refused, so a client that drifts shows.
-    if (body.postDeployment && "suppressReboots" in body.postDeployment) return "Unrecognized field \"suppressReboots\" in postDeployment";
-    if (!["On-demand", "Once", "Daily", "Weekly", "Monthly"].includes(body.scheduleType)) return `Invalid scheduleType ${body.scheduleType}`;
-    return invalidReattempt(body) ?? invalidMakeCache(body) ?? (body.status === "Enabled" && !deployable(body) ? "An enabled job needs a patch, QQL or action and an asset or tag" : undefined);
-}
 
-function invalidReattempt(body: Job): string | undefined {
-    const reattempt = body.reattemptFailedPatches;
-    if (!reattempt) return undefined;
-    if (body.platform !== "Windows") return "reattemptFailedPatches is supported only for Windows jobs";
-    if (!Number.isInteger(reattempt.noOfReattempts) || reattempt.noOfReattempts < 1 || reattempt.noOfReattempts > 5) {
-        return "noOfReattempts must be between 1 and 5";
+    /** A create or update body as the server takes it in: its name normalised by `nameRewrite`. */
+    private received(body: Job): Job {
+        return this.nameRewrite && typeof body.name === "string" ? { ...body, name: this.nameRewrite(body.name) } : body;
     }
-    if (!Number.isInteger(reattempt.exponentialBackoffInterval) || reattempt.exponentialBackoffInterval < 1 || reattempt.exponentialBackoffInterval > 15) {
-        return "exponentialBackoffInterval must be between 1 and 15";
+
+    /** An enabled job is submitted for execution, an On-demand one at once (Enable_Disable_Jobs.htm): a run, at the server's time. */
+    private trigger(job: Job): void {
+        const now = this.now();
+        job.triggeredAt = now;
+        const runs = this.runs.get(job.id) ?? [];
+        // An On-demand job runs in UTC by the server's choice (its answers say SPECIFIC_TZ, UTC).
+        const timezoneType = job.scheduleType === "On-demand" ? "SPECIFIC_TZ" : (job.timezoneType ?? "AGENT_TZ");
+        runs.push({ jobInstanceId: runs.length + 1, scheduledDateTime: new Date(now).toISOString(), timezoneType });
+        this.runs.set(job.id, runs);
     }
-    return undefined;
-}
-
-function invalidMakeCache(body: Job): string | undefined {
-    for (const action of body.preDeployActions ?? []) {
-        if (action?.params?.defaultScriptType === "MakeCache") {
-            if (body.platform !== "Linux") return "MakeCache pre-action is supported only for Linux jobs";
-            if (String(action.script ?? "").trim() !== "") return "script must be empty for the MakeCache pre-action";
-        }
-    }
-    return undefined;
-}
-
-function lockedProblem(job: Job): string | undefined {
-    return runOnce(job) && job.status === "Enabled" ? `Run-once job ${job.name} cannot be edited once enabled` : undefined;
-}
-
-function statusProblem(job: Job, target: "Enabled" | "Disabled"): string | undefined {
-    if (target === "Disabled" && runOnce(job) && job.status === "Enabled") return `Run-once job ${job.name} cannot be disabled once enabled`;
-    if (target === "Enabled" && !deployable(job)) return `Job ${job.name} needs a patch, QQL or action and an asset or tag to be enabled`;
-    return undefined;
 }
 
 /** The server fills postDeployment and renames the request's suppressreboots (3.5 notes' samples). */

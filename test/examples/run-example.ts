@@ -4,7 +4,7 @@
 // installed, as in a user's project. Started by test/examples/examples.test.ts (built to dist/ by
 // `npm run build`); prints one JSON line with what each operation did.
 //
-// Usage: node run-example.js <json: { workDir, program, projectName, binDir, stateDir, config, op }>
+// Usage: node run-example.js <json: { workDir, program, projectName, binDir, stateDir, config, op, policyPacks? }>
 import * as path from "node:path";
 import type * as automationTypes from "@pulumi/pulumi/automation";
 
@@ -20,6 +20,9 @@ interface Args {
     config: Record<string, { value: string; secret?: boolean }>;
     /** "deploy": preview, up, a preview expecting no change; "destroy": destroy. */
     op: "deploy" | "destroy";
+    /** Policy packs (and their config files) run by the first preview of "deploy". */
+    policyPacks?: string[];
+    policyPackConfigs?: string[];
 }
 
 async function main(): Promise<void> {
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
         process.stdout.write(JSON.stringify({ sdk, destroy: destroy.summary.resourceChanges }) + "\n");
         return;
     }
-    const preview = await stack.preview({ diff: true });
+    const preview = await stack.preview({ diff: true, policyPacks: args.policyPacks, policyPackConfigs: args.policyPackConfigs });
     const up = await stack.up();
     const again = await stack.preview({ expectNoChanges: true });
     const result = {

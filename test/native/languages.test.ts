@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PmEmulator, startEmulator } from "../emulator/server";
-import { findPulumiCli } from "../e2e/cli";
+import { engineSuite } from "../e2e/cli";
 import { PASSWORD } from "../e2e/program";
 import { repoRoot } from "../helpers/root";
 import { keepOutput } from "../helpers/secrets";
@@ -16,7 +16,8 @@ import { keepOutput } from "../helpers/secrets";
 const ROOT = repoRoot();
 const PROGRAMS = path.join(__dirname, "programs");
 const VENV_PYTHON = path.join(ROOT, ".tools", "py-venv", "bin", "python");
-const binDir = findPulumiCli();
+// Without the CLI (or on the CI run that leaves the engine suites to another Node) both say SKIPPED.
+const { binDir } = engineSuite("test/native/languages (the Python and Go SDKs through the real engine)");
 
 function suite(name: string, needs: [boolean, string][]): jest.Describe {
     const missing = needs.filter(([present]) => !present).map(([, what]) => what);
@@ -69,7 +70,7 @@ async function expectLife(emulator: PmEmulator, steps: Record<string, Record<str
     expect(emulator.jobs()).toEqual([]);
 }
 
-suite("test/native/languages (Python SDK)", [[!!binDir, "no Pulumi CLI; run `npm run pulumi:install`"], [fs.existsSync(VENV_PYTHON), "no .tools/py-venv; run `npm run python-venv:install`"]])("the generated Python SDK", () => {
+suite("test/native/languages (Python SDK)", [[!!binDir, "no engine (above)"], [fs.existsSync(VENV_PYTHON), "no .tools/py-venv; run `npm run python-venv:install`"]])("the generated Python SDK", () => {
     test("a Python Automation API inline program creates, previews no change, updates one field and destroys", async () => {
         // pip builds in the source folder: install from a copy, so sdk/ stays as generated.
         const copy = fs.mkdtempSync(path.join(os.tmpdir(), "qualys-sdk-python-"));
@@ -86,7 +87,7 @@ suite("test/native/languages (Python SDK)", [[!!binDir, "no Pulumi CLI; run `npm
     }, 300_000);
 });
 
-suite("test/native/languages (Go SDK)", [[!!binDir, "no Pulumi CLI; run `npm run pulumi:install`"], [hasGo, "go is not on PATH"]])("the generated Go SDK", () => {
+suite("test/native/languages (Go SDK)", [[!!binDir, "no engine (above)"], [hasGo, "go is not on PATH"]])("the generated Go SDK", () => {
     test("a Go Automation API inline program creates, previews no change, updates one field and destroys", async () => {
         const program = path.join(ROOT, ".tools", "go-life");
         // -mod=mod: the module graph may be resolved afresh from the proxy, the SDK taken from sdk/go.

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SDKGEN, SDK_DIR, sdkDrift } from "../../scripts/sdks";
 import { startEmulator } from "../emulator/server";
-import { engineStack, findPulumiCli } from "../e2e/cli";
+import { engineStack, engineSuite } from "../e2e/cli";
 import { keepAndRemove, PASSWORD } from "../e2e/program";
 import { repoRoot } from "../helpers/root";
 
@@ -22,8 +22,7 @@ if (!hasSdkgen) console.warn("SKIPPED: test/native/sdks (generated SDKs match th
     }, 120_000);
 });
 
-const binDir = findPulumiCli();
-if (!binDir) console.warn("SKIPPED: test/native/sdks (the Node.js SDK through the engine): no Pulumi CLI; run `npm run pulumi:install`");
+const { binDir } = engineSuite("test/native/sdks (the Node.js SDK through the real engine)");
 
 (binDir ? describe : describe.skip)("the generated Node.js SDK", () => {
     let compiled: string;

@@ -9,16 +9,15 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { repoRoot } from "../helpers/root";
 import { keepOutput } from "../helpers/secrets";
-import { findPulumiCli } from "../e2e/cli";
+import { engineSuite } from "../e2e/cli";
 
 const ROOT = repoRoot();
 
 /** The CLI folder when it also holds pulumi-language-yaml; a suite without it says SKIPPED by name. */
 export function yamlEngineSuite(suite: string): { binDir: string | undefined; describeWithYaml: jest.Describe } {
-    const binDir = findPulumiCli();
+    const { binDir } = engineSuite(suite);
     const yaml = binDir && fs.existsSync(path.join(binDir, "pulumi-language-yaml"));
-    if (!binDir) console.warn(`SKIPPED: ${suite}: no Pulumi CLI on PATH or in .pulumi-cli/; run \`npm run pulumi:install\``);
-    else if (!yaml) console.warn(`SKIPPED: ${suite}: no pulumi-language-yaml next to ${binDir}/pulumi; run \`npm run pulumi-yaml:install\``);
+    if (binDir && !yaml) console.warn(`SKIPPED: ${suite}: no pulumi-language-yaml next to ${binDir}/pulumi; run \`npm run pulumi-yaml:install\``);
     return { binDir, describeWithYaml: yaml ? describe : describe.skip };
 }
 

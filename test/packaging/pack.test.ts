@@ -1,7 +1,9 @@
 // The package as a user gets it: `npm pack`, installed into a fresh default Pulumi TypeScript
 // project (CommonJS), compiled there, and run under the harness against the emulator, with the
-// provider process resolving the packed copy by name.
+// provider process resolving the packed copy by name. test/packaging/consumer.test.ts takes the
+// README's install path instead: `npm install` of the tarball, and the real engine.
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,13 +27,29 @@ afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 let packedFiles: string[] = [];
 
-test("the tarball holds the compiled JavaScript, the type declarations, schema/ and the native plugin's bin/, nothing else", () => {
-    const unexpected = packedFiles.filter((f) => !/^(bin\/pulumi-resource-qualys(\.cmd)?$|dist\/provider\/|dist\/schema\/|schema\/|README\.md$|package\.json$)/.test(f));
-    expect(unexpected).toEqual([]);
-    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "schema/deployment-job.schema.json", "schema/qualys.schema.json", "bin/pulumi-resource-qualys", "dist/provider/native/main.js"]) {
-        expect(packedFiles).toContain(needed);
-    }
-    expect(packedFiles.some((f) => f.startsWith("dist/test/") || f.startsWith("test/"))).toBe(false);
+test("the tarball holds the compiled provider with its type declarations, the schemas, the native plugin's bin/, README, LICENSE and CHANGELOG, and nothing else", () => {
+    const top = ["CHANGELOG.md", "LICENSE", "README.md", "package.json"];
+    const outside = packedFiles.filter((f) => !top.includes(f) && !/^(bin\/pulumi-resource-qualys(\.cmd)?|dist\/provider\/.+\.(js|d\.ts)|dist\/schema\/[^/]+\.json|schema\/[^/]+\.json)$/.test(f));
+    expect(outside).toEqual([]);
+    for (const needed of ["schema/qualys.schema.json", "bin/pulumi-resource-qualys", "dist/provider/native/main.js"]) expect(packedFiles).toContain(needed);
+    expect(packedFiles.filter((f) => top.includes(f)).sort()).toEqual(top);
+    expect(packedFiles.filter((f) => /^(\.ci|scripts|test|examples|dist\/test|dist\/scripts|dist\/examples)\//.test(f) || f.endsWith(".map") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+});
+
+test("every entry point package.json names is in the tarball: main, types, bin and each export", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const targets = (value: unknown): string[] => (typeof value === "string" ? [value] : Object.values(value as object).flatMap(targets));
+    const entries = [manifest.main, manifest.types, ...Object.values(manifest.bin), ...targets(manifest.exports)].map((f: string) => f.replace(/^\.\//, ""));
+    const missing = entries.filter((f) => (f.includes("*") ? !packedFiles.some((p) => p.startsWith(f.slice(0, f.indexOf("*")))) : !packedFiles.includes(f)));
+    expect(missing).toEqual([]);
+});
+
+test("the tarball's LICENSE is the full Apache-2.0 text that package.json declares, as the Apache Software Foundation publishes it", () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).license).toBe("Apache-2.0");
+    expect(packedFiles).toContain("LICENSE");
+    // The SHA-256 of https://www.apache.org/licenses/LICENSE-2.0.txt (the file other packages ship verbatim, e.g. long's).
+    const digest = createHash("sha256").update(fs.readFileSync(path.join(ROOT, "LICENSE"))).digest("hex");
+    expect(digest).toBe("cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30");
 });
 
 test("installed into a default Pulumi TypeScript project, a program type-checks, compiles and runs its jobs through the provider server", async () => {

@@ -1,6 +1,6 @@
 // A corpus of bad inputs generated from the schema: every bound plus and minus one, every enum
 // with a wrong value, every field with a wrong type, unknown fields, very long strings, control
-// and bidirectional-override characters in names. Then hostile input (issue 17): huge lists and
+// and bidirectional-override characters in names. Then hostile input: huge lists and
 // strings, deep nesting, thousands of unknown or prototype-named properties, invisible characters in
 // names and texts, NaN, urn:uuid: ids and ids repeated in another case. Each goes through the
 // provider server's Check, as `pulumi preview` sends it, and must be rejected naming its property,

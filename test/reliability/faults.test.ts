@@ -170,7 +170,7 @@ test("a create refused with a 400 leaves nothing behind", async () => {
     expect(await run("400 on create", "up", () => engine.createAll(program(1)))).toBe("failed: Qualys PM API rejected POST /pm/v1/deploymentjob (400): Invalid asset");
 });
 
-// ---- exactly once: nothing lost, nothing twice (issue 12) ----------------------------------------
+// ---- exactly once: nothing lost, nothing twice ---------------------------------------------------
 
 const enabledLinux = (): Declared[] => [{ name: "enabled", args: linuxMakeCache({ name: "enabled linux", status: "Enabled" }) }];
 

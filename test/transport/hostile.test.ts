@@ -1,4 +1,4 @@
-// Hostile networks (issue 17): a gateway that redirects elsewhere, a plain-http gateway, an answer
+// Hostile networks: a gateway that redirects elsewhere, a plain-http gateway, an answer
 // too large to hold. Every server here listens on 127.0.0.1; "another host" is another port, which
 // is another origin to got and to browsers alike.
 import { execFile, execFileSync } from "node:child_process";
@@ -147,7 +147,7 @@ describe("redirects are never followed: credentials go nowhere but the configure
         try {
             const error = await client(gateway.url).getJob(JOB).catch((e) => e);
             expect(error.message).toBe(
-                "Qualys PM API rejected POST /auth (201): the answer is not a token (a login page?). " +
+                "Qualys PM API's answer to POST /auth (201) cannot be used: the answer is not a token (a login page?). " +
                     "Check qualys:gatewayUrl (or QUALYS_GATEWAY_URL): it must be the API gateway of your Qualys platform, such as https://gateway.qg2.apps.qualys.com",
             );
             expect(gateway.seen.map((r) => r.url)).toEqual(["/auth"]);
@@ -268,7 +268,7 @@ describe("answers too large to hold", () => {
             await stats.done;
             expect(error).toBeInstanceOf(QualysApiError);
             expect(error.message).toBe(
-                `Qualys PM API rejected GET /pm/v1/deploymentjob/${JOB} (200): the answer is larger than 10 MB (10485760 bytes), the most this client reads (maxResponseBytes); it was not read further`,
+                `Qualys PM API's answer to GET /pm/v1/deploymentjob/${JOB} (200) cannot be used: the answer is larger than 10 MB (10485760 bytes), the most this client reads (maxResponseBytes); it was not read further`,
             );
             // The cap, plus what the loopback socket buffers held when the client hung up.
             expect(stats.written).toBeGreaterThan(10 * 1024 * 1024);
@@ -286,9 +286,55 @@ describe("answers too large to hold", () => {
             const error = await client(gateway.url, { maxResponseBytes: 1024 * 1024, maxRetries: 0, requestTimeoutMs: 5_000 }).getJob(JOB).catch((e) => e);
             await stats.done;
             expect(error.message).toBe(
-                `Qualys PM API rejected GET /pm/v1/deploymentjob/${JOB} (200): the answer is larger than 1 MB (1048576 bytes), the most this client reads (maxResponseBytes); it was not read further`,
+                `Qualys PM API's answer to GET /pm/v1/deploymentjob/${JOB} (200) cannot be used: the answer is larger than 1 MB (1048576 bytes), the most this client reads (maxResponseBytes); it was not read further`,
             );
             expect(stats.written).toBe(64 * 1024);
+        } finally {
+            await gateway.close();
+        }
+    });
+});
+
+describe("a deadline passed at any stage is a timeout, reported and retried as one", () => {
+    /** A gateway that answers /auth, then sends a job's headers (200) and a first byte of its body, and never the rest. */
+    async function tricklingGateway() {
+        const open: http.ServerResponse[] = [];
+        const gateway = await recordingServer((req, res) => {
+            if (req.url === "/auth") {
+                res.writeHead(201, { "content-type": "text/plain" });
+                return void res.end(TOKEN);
+            }
+            res.writeHead(200, { "content-type": "application/json" });
+            res.write("{");
+            open.push(res);
+        });
+        return { ...gateway, close: () => (open.forEach((r) => r.destroy()), gateway.close()) };
+    }
+
+    test("a GET whose body stops arriving is a timeout naming the status it had announced, and is sent again as the table says", async () => {
+        const gateway = await tricklingGateway();
+        try {
+            const error = await client(gateway.url, { requestTimeoutMs: 300, maxRetries: 2 }).getJob(JOB).catch((e) => e);
+            expect(error).toBeInstanceOf(QualysApiError);
+            expect(error).toMatchObject({ method: "GET", status: undefined, attempts: 3, detail: { kind: "timeout" } });
+            expect(error.message).toBe(`Qualys PM API timed out: GET /pm/v1/deploymentjob/${JOB} had no complete answer after 3 attempts: no complete answer within 300 ms (ETIMEDOUT; the answer (200) was still arriving)`);
+            expect(gateway.seen.filter((s) => s.url.startsWith("/pm/")).map((s) => s.method)).toEqual(["GET", "GET", "GET"]);
+        } finally {
+            await gateway.close();
+        }
+    });
+
+    test("a create POST whose body stops arriving is not sent again blindly: the job is looked for first", async () => {
+        const gateway = await tricklingGateway();
+        try {
+            const error = await client(gateway.url, { requestTimeoutMs: 300, maxRetries: 0 }).createJob({ name: "trickle", platform: "Windows" }, () => true).catch((e) => e);
+            expect(error).toBeInstanceOf(QualysApiError);
+            // One POST; then the lookup, a GET of the job list, which trickles too.
+            const calls = gateway.seen.filter((s) => s.url.startsWith("/pm/")).map((s) => `${s.method} ${s.url.split("?")[0]}`);
+            expect(calls[0]).toBe("POST /pm/v1/deploymentjob");
+            expect(calls.filter((c) => c.startsWith("POST"))).toHaveLength(1);
+            expect(calls[1]).toBe("GET /pm/v1/deploymentjobs/summary");
+            expect(error.message).toMatch(/may have been created; looking for it failed/);
         } finally {
             await gateway.close();
         }
