@@ -87,13 +87,15 @@ describeWithYaml("a YAML program on the native plugin, through the real engine",
         expect(emulator.jobs().map((j) => [j.id, j.postDeployment?.rebootCountdown?.interval])).toEqual([[jobId, 25]]);
     });
 
-    test("refresh after an edit in Qualys records it, and the next preview shows the edit as the one change", async () => {
+    test("refresh after an edit in Qualys records it, the next preview shows the edit as the one change, and up --refresh undoes it", async () => {
         emulator.editJob(jobId, (job) => (job.description = "edited in the Qualys UI"));
         await project.cli(["refresh", "--yes"]);
         const nightly = JSON.parse(project.stateText()).checkpoint.latest.resources.find((r: { urn: string }) => r.urn.endsWith("::nightly"));
         expect(nightly.inputs.description).toBe("edited in the Qualys UI");
         expect((await project.plan()).steps).toEqual({ nightly: { op: "update", detailedDiff: { description: { kind: "delete", inputDiff: true } } } });
-        await project.cli(["up", "--yes"]);
+        // Edited again: `up --refresh` reads the job and writes the program's value back in one run.
+        emulator.editJob(jobId, (job) => (job.description = "edited again"));
+        await project.cli(["up", "--refresh", "--yes"]);
         expect(emulator.jobs()[0].description ?? "").toBe("");
     });
 
