@@ -45,7 +45,14 @@ export function fromStruct(struct: Struct | undefined): Record_ {
     return (struct?.toJavaScript() ?? {}) as Record_;
 }
 
-/** Plain data as a Struct; undefined values are left out, as JSON leaves them. */
+/** `value` without undefined members (a Struct cannot hold them); every other value, NaN too, as it is. */
+function defined(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : defined(v)));
+    if (!value || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, defined(v)]));
+}
+
+/** Plain data as a Struct; undefined members are left out. */
 export function toStruct(value: object): Struct {
-    return structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+    return structPb.Struct.fromJavaScript(defined(value) as Record<string, never>);
 }

@@ -21,7 +21,13 @@ export const secret = (value: unknown) => ({ ...SECRET_SIG, value });
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type Json = Record<string, any>;
-const struct = (value: object) => Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+/** A Struct of `value` as the engine would send it: undefined members left out, NaN and Infinity kept. */
+function defined(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : defined(v)));
+    if (!value || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, defined(v)]));
+}
+const struct = (value: object) => Struct.fromJavaScript(defined(value));
 
 export class PluginProcess {
     private child?: ChildProcess;
@@ -45,7 +51,8 @@ export class PluginProcess {
             });
             this.child!.on("exit", (code) => reject(new Error(`plugin exited with ${code}: ${this.stderr.join("")}`)));
         });
-        this.client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        // The engine's own limit (400 MB): Check answers a refused input with the input, however large.
+        this.client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024, "grpc.max_send_message_length": 400 * 1024 * 1024 });
         return port;
     }
 

@@ -4,13 +4,15 @@
 // strings, deep nesting, thousands of unknown or prototype-named properties, invisible characters in
 // names and texts, NaN, urn:uuid: ids and ids repeated in another case. Each goes through the
 // provider server's Check, as `pulumi preview` sends it, and must be rejected naming its property,
-// with short reasons, before any request.
+// with short reasons, before any request; the native plugin's Check must answer each with the very
+// same failures (one core, two faces).
 import * as path from "node:path";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { captureInputs, Engine } from "../harness/engine";
 import { linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { OUTPUT_DIR } from "../helpers/secrets";
+import { PluginProcess } from "../native/plugin";
 
 type Schema = Record<string, any>;
 interface BadCase {
@@ -190,6 +192,7 @@ const cases = corpus();
 let emulator: PmEmulator;
 let engine: Engine;
 let providerCode: unknown;
+let plugin: PluginProcess;
 
 beforeAll(async () => {
     emulator = await startEmulator();
@@ -200,8 +203,12 @@ beforeAll(async () => {
     });
     await engine.start();
     providerCode = (await captureInputs([{ name: "probe", args: windowsReattempts() }])).get("probe")!.__provider;
+    plugin = new PluginProcess();
+    await plugin.start();
+    await plugin.configure({ gatewayUrl: emulator.url, username: "demo-user", password: "demo-password" });
 });
 afterAll(async () => {
+    await plugin.stop("bad-input");
     await engine.stop();
     await emulator.close();
 });
@@ -222,6 +229,13 @@ test.each(cases)("rejects $name, naming $property, before any request", async ({
         expect(f.reason.length).toBeLessThanOrEqual(300);
         expect(f.property.length).toBeLessThanOrEqual(100);
     }
+    expect(emulator.requests).toEqual([]);
+});
+
+test.each(cases)("the native plugin rejects $name with exactly the dynamic face's failures, before any request", async ({ inputs }) => {
+    const dynamic = await engine.check("bad", {}, { ...inputs, __provider: providerCode });
+    const native = await plugin.check({}, inputs);
+    expect(native.failures).toEqual(dynamic.failures);
     expect(emulator.requests).toEqual([]);
 });
 
