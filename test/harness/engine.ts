@@ -107,6 +107,16 @@ export interface EngineOptions {
     env?: NodeJS.ProcessEnv;
     /** Where the provider process runs (its `require("qualys-pm-pulumi/provider")` resolves from here). Default: the repo. */
     cwd?: string;
+    /** Which face serves the calls: the dynamic-provider server (default), or the native plugin bin/pulumi-resource-qualys. */
+    face?: Face;
+}
+
+export type Face = "dynamic" | "native";
+let defaultFace: Face = "dynamic";
+
+/** The face every Engine of this test file talks to unless its options say otherwise (a suite run again on the native plugin). */
+export function useFace(face: Face): void {
+    defaultFace = face;
 }
 
 /** The dynamic-provider process and the single RPC calls the engine makes to it. */
@@ -118,9 +128,13 @@ class ProviderProcess {
 
     constructor(protected readonly options: EngineOptions) {}
 
+    protected get face(): Face {
+        return this.options.face ?? defaultFace;
+    }
+
     /** Starts the provider process and Configures it. */
     async start(): Promise<void> {
-        const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
+        const script = this.face === "native" ? path.join(ROOT, "bin", "pulumi-resource-qualys") : require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
         this.process = spawn(process.execPath, [script, "127.0.0.1:0"], { cwd: this.options.cwd ?? ROOT, env: { ...process.env, ...this.options.env }, stdio: ["ignore", "pipe", "pipe"] });
         this.process.stderr!.on("data", (d) => (this.stderr += d.toString()));
         const port = await new Promise<string>((resolve, reject) => {
@@ -130,7 +144,7 @@ class ProviderProcess {
                 const line = out.split("\n")[0].trim();
                 if (/^\d+$/.test(line) && out.includes("\n")) resolve(line);
             });
-            this.process!.on("exit", (code) => reject(new Error(`dynamic-provider exited (${code}): ${this.stderr}`)));
+            this.process!.on("exit", (code) => reject(new Error(`${this.face === "native" ? "pulumi-resource-qualys" : "dynamic-provider"} exited (${code}): ${this.stderr}`)));
         });
         this.client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         await this.configure();
@@ -178,8 +192,10 @@ class ProviderProcess {
 
     async check(name: string, olds: Inputs, news: Inputs): Promise<{ inputs: Inputs; failures: CheckFailed["failures"] }> {
         const req = this.request("CheckRequest", name);
+        // A native resource has no serialized provider among its inputs.
+        const given = this.face === "native" ? Object.fromEntries(Object.entries(news).filter(([k]) => k !== "__provider")) : news;
         req.setOlds(structproto.Struct.fromJavaScript(olds));
-        req.setNews(structproto.Struct.fromJavaScript(news));
+        req.setNews(structproto.Struct.fromJavaScript(given));
         const res = await this.rpc("check", req);
         return {
             inputs: res.getInputs().toJavaScript(),
