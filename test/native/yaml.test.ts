@@ -31,7 +31,11 @@ function program(interval: number, resources: Record<string, unknown> = {}) {
             },
             ...resources,
         },
-        outputs: { jobId: "${nightly.id}" },
+        outputs: {
+            jobId: "${nightly.id}",
+            // The package's function, served by the plugin's Invoke.
+            resultAssets: { "fn::invoke": { function: "qualys:pm:getDeploymentJobResults", arguments: { jobId: "${nightly.id}" }, return: "assetCount" } },
+        },
     };
 }
 
@@ -52,7 +56,7 @@ describeWithYaml("a YAML program on the native plugin, through the real engine",
         await emulator.close();
     });
 
-    test("up creates the job through the plugin that Pulumi.yaml names, keeping the secret input secret in the state", async () => {
+    test("up creates the job through the plugin that Pulumi.yaml names, keeping the secret input secret in the state, and fn::invoke reads its results", async () => {
         await project.cli(["up", "--yes"]);
         expect(emulator.jobs()).toHaveLength(1);
         jobId = emulator.jobs()[0].id;
@@ -64,6 +68,9 @@ describeWithYaml("a YAML program on the native plugin, through the real engine",
         const nightly = JSON.parse(state).checkpoint.latest.resources.find((r: { urn: string }) => r.urn.endsWith("::nightly"));
         expect(nightly.outputs.preDeployment).toHaveProperty("ciphertext");
         expect(nightly.outputs).toMatchObject({ packageCacheUpdate: true, serverStatus: "Disabled", customerId: expect.any(String) });
+        const { stdout } = await project.cli(["stack", "output", "--json"]);
+        expect(JSON.parse(stdout)).toEqual({ jobId, resultAssets: 1 });
+        expect(emulator.requests.filter((r) => r.route === "results").length).toBeGreaterThan(0);
     });
 
     test("a second preview plans no change and makes no write", async () => {
