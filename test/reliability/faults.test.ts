@@ -131,7 +131,7 @@ test("truncated JSON in a refresh's answer fails the refresh with a clear messag
     await engine.createAll(program());
     emulator.corruptNext("get", 1, "truncated-json");
     const outcome = await run("truncated JSON answer to GET", "refresh", () => engine.readAll());
-    expect(outcome).toMatch(/^failed: .*Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\): the answer is not JSON/);
+    expect(outcome).toMatch(/^failed: .*Qualys PM API's answer to GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\) cannot be used: the answer is not JSON/);
     expect(emulator.jobs()).toHaveLength(2);
 });
 
