@@ -100,11 +100,13 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
     const sentAt = api.now();
     const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
-    const stored = job.name === body.name ? job : await api.getJob(job.id);
+    // The answer differs from what was sent (or leaves things out): what Qualys holds decides.
+    const stored = await api.getJob(job.id);
     if (!stored || stored.platform !== body.platform || !sameName(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt) === false) {
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }
+    if (stored.name === body.name && differences(inputs, stored).length === 0) return stored;
     const recorded = fromApiJob(stored, inputs);
     const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
