@@ -1,4 +1,4 @@
-// `qualys-pm-pulumi adopt`: a Qualys PM tenant's deployment jobs as a Pulumi program (issue 15).
+// `qualys-pm-pulumi adopt`: a Qualys PM tenant's deployment jobs as a Pulumi program.
 // Lists every job of the chosen platforms (all pages), reads each one, and turns it into the
 // canonical inputs `fromApiJob` gives, so that the generated program declares exactly what the
 // provider reads back: `pulumi up` adopts each job (adoptJobId) without writing to Qualys, and

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parseArgs as parseCommandLine } from "node:util";
 import { AdoptProgress, AdoptResult, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
 import { PmClient, QualysApiError } from "../core/client";
-import { resolveSettings } from "../core/settings";
+import { checkSettings, lines, resolveSettings } from "../core/settings";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, skipped: 3 } as const;
 
@@ -209,11 +209,13 @@ function optionsOrUsage(args: string[], io: CliIo): Options | number {
 /** The client, from the environment as the provider reads it; undefined (said) when a setting is wrong. */
 function clientFromEnvironment(io: CliIo): { client: PmClient; gateway: string } | undefined {
     try {
+        // Only the environment counts here: failures name its variables, not stack config keys.
+        const failures = checkSettings({}, io.env, "environment");
+        if (failures.length) throw new Error(`Qualys provider settings are incomplete or wrong:\n  ${lines(failures)}`);
         const settings = resolveSettings(() => undefined, io.env);
         return { client: new PmClient(settings), gateway: new URL(settings.gatewayUrl).origin };
     } catch (error) {
-        // The provider's message names the stack config key too; here only the environment counts.
-        say(io, `qualys-pm-pulumi adopt: ${(error as Error).message.replace(/set (qualys:\w+) \(pulumi config set(?: --secret)?\) or (QUALYS_\w+)/g, "set $2")}`);
+        say(io, `qualys-pm-pulumi adopt: ${(error as Error).message}`);
         return undefined;
     }
 }
