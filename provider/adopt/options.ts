@@ -17,7 +17,8 @@ Options:
                                   \`pulumi stack export --stack <name>\` in the current folder (the project)
   --stack-export <file>           the same, from a file: \`pulumi stack export\`'s output, or a
                                   file backend's state file (.pulumi/stacks/<project>/<stack>.json)
-  --no-protect                    write the resources without protect: true
+  --no-protect                    write the resources without protect: true (import them then with
+                                  pulumi import --protect=false)
   --out <file>                    write the program to <file> (default: standard output)
   --import-file <file>            also write a file for \`pulumi import --file <file>\` (needs @pulumi/pulumi;
                                   pulumi import protects what it imports unless --protect=false)
