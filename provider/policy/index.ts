@@ -67,6 +67,8 @@ const isAdopted = (p: Partial<DeploymentJobInputs>) => typeof p.adoptJobId === "
 /**
  * An adopted Enabled run-once job: Qualys locks it, so no edit could make it meet a rule, and
  * declaring it as it stands changes nothing in Qualys. The rules judge what a program can still change.
+ * A rule sees inputs only, not what Qualys holds: the exemption is sound only while adopting never
+ * enables a run-once job that Qualys holds Disabled (the lifecycle's adoption decides that).
  */
 export const isLockedAdoption = (p: Partial<DeploymentJobInputs>) => isAdopted(p) && p.status === "Enabled" && RUN_ONCE.includes(p.scheduleType ?? "On-demand");
 const installs = (p: Partial<DeploymentJobInputs>) => (p.type ?? "Install") === "Install";
