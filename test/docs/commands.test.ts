@@ -34,10 +34,10 @@ const RUNS: { command: RegExp; where: string; shows: string }[] = [
     { command: /^npm run bench$/, where: ".ci/run", shows: "npm run bench" },
     // The Automation API's setAllConfig runs `pulumi config set-all`, secrets with --secret.
     { command: /^pulumi config set (--secret )?qualys:(gatewayUrl|username|password)( \S+)?$/, where: "test/e2e/program.ts", shows: '"qualys:password": { value: PASSWORD, secret: true }' },
-    { command: /^pulumi import --file jobs\.import\.json --generate-code=false --protect=false --yes$/, where: "test/adopt/engine.test.ts", shows: "stack.import({ resources: file.resources, generateCode: false, protect: false })" },
+    { command: /^pulumi import --file jobs\.import\.json --generate-code=false( --protect=false)? --yes$/, where: "test/adopt/engine.test.ts", shows: "stack.import({ resources: file.resources, generateCode: false" },
     { command: /^pulumi preview --diff --policy-pack policy --policy-pack-config policy\/policy-config\.json$/, where: "test/policy/policy-pack.test.ts", shows: "policyPackConfigs" },
     { command: /^pulumi up$/, where: "test/adopt/engine.test.ts", shows: "stack.up(" },
-    { command: /^(QUALYS_GATEWAY_URL=\S+ QUALYS_USERNAME=\S+ QUALYS_PASSWORD=\S+ )?npx qualys-pm-pulumi adopt --out jobs\.ts( --import-file jobs\.import\.json)?$/, where: "test/adopt/engine.test.ts", shows: '"--out"' },
+    { command: /^(QUALYS_GATEWAY_URL=\S+ QUALYS_USERNAME=\S+ QUALYS_PASSWORD=\S+ )?npx qualys-pm-pulumi adopt( --stack prod)? --out jobs\.ts( --import-file jobs\.import\.json)?$/, where: "test/adopt/protect.test.ts", shows: '"--stack", "test", "--out"' },
 ];
 
 test("every command the README and docs show runs in CI or in a named test", () => {
