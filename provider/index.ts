@@ -1,5 +1,6 @@
 // qualys-pm-pulumi: Qualys Patch Management deployment jobs as Pulumi resources.
 export { DeploymentJob } from "./dynamic/resource";
+export type { DeploymentJobOutputProperties } from "./dynamic/resource";
 export type { DeploymentJobInputs } from "./core/inputs.generated";
 export type { DeploymentJobArgs } from "./dynamic/args.generated";
 export type { DeploymentJobOutputs } from "./core/lifecycle";

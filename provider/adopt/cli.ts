@@ -10,10 +10,12 @@
 // 2 the command line is wrong.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs as parseCommandLine } from "node:util";
-import { AdoptProgress, AdoptResult, collectJobs, Platform, PLATFORMS, renderImportFile, renderProgram } from "./adopt";
+import { AdoptProgress, AdoptResult, collectJobs, Platform, renderImportFile, renderProgram } from "./adopt";
+import { serializedProviderCode, writeAll } from "./files";
+import { exportStack, ManagedJobs, managedJobsOf, NO_MANAGED_JOBS } from "./managed";
+import { Options, parseArgs, USAGE, UsageError } from "./options";
 import { PmClient, QualysApiError } from "../core/client";
-import { resolveSettings } from "../core/settings";
+import { checkSettings, lines, resolveSettings } from "../core/settings";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, skipped: 3 } as const;
 
@@ -24,109 +26,6 @@ export interface CliIo {
     cwd: string;
 }
 
-const USAGE = `Usage: qualys-pm-pulumi adopt [options]
-
-Writes a Pulumi TypeScript program with one DeploymentJob per deployment job the Qualys PM
-tenant holds, each adopting its job (adoptJobId): \`pulumi up\` then records them, writing nothing.
-
-Options:
-  --platform <Linux|Windows|all>  platforms to adopt; repeat or separate with commas (default: all)
-  --name <text>                   only jobs the PM API's name filter (name:"<text>") selects
-  --name-regex <regex>            only jobs whose name matches this JavaScript regular expression
-  --out <file>                    write the program to <file> (default: standard output)
-  --import-file <file>            also write a file for \`pulumi import --file <file>\` (needs @pulumi/pulumi)
-  --concurrency <n>               jobs read at once, 1 to 32 (default 8)
-  --quiet                         no progress lines (skipped jobs, errors and the summary still shown)
-  -h, --help                      this text
-  --version                       the package's version
-
-Settings, as the provider reads them: QUALYS_GATEWAY_URL, QUALYS_USERNAME, QUALYS_PASSWORD
-(required), QUALYS_REQUEST_TIMEOUT_MS, QUALYS_MAX_RETRIES, QUALYS_ADAPTIVE_PACING,
-QUALYS_MAX_RESPONSE_BYTES, QUALYS_INSECURE_ALLOW_HTTP_GATEWAY; HTTPS_PROXY, NO_PROXY and
-NODE_EXTRA_CA_CERTS for a proxy or a private CA.
-
-Exit status: 0 all jobs written; 3 written, but some jobs skipped (named on standard error);
-1 error, nothing written; 2 wrong command line.
-`;
-
-class UsageError extends Error {}
-
-interface Options {
-    platforms: Platform[];
-    name?: string;
-    nameRegex?: RegExp;
-    out?: string;
-    importFile?: string;
-    concurrency: number;
-    quiet: boolean;
-}
-
-/** The options `adopt` takes, for node:util's parser; every one but --quiet takes a value. */
-const OPTION_TYPES = {
-    platform: { type: "string" },
-    name: { type: "string" },
-    "name-regex": { type: "string" },
-    out: { type: "string" },
-    "import-file": { type: "string" },
-    concurrency: { type: "string" },
-    quiet: { type: "boolean" },
-} as const;
-
-type ValueOption = Exclude<keyof typeof OPTION_TYPES, "quiet">;
-
-/** How each option's value goes into the options, checked. */
-const SETTERS: Record<ValueOption, (options: Options, value: string) => void> = {
-    platform: addPlatforms,
-    name: (options, value) => (options.name = value),
-    "name-regex": (options, value) => {
-        try {
-            options.nameRegex = new RegExp(value, "u");
-        } catch (error) {
-            throw new UsageError(`--name-regex: ${(error as Error).message}`);
-        }
-    },
-    out: (options, value) => (options.out = value),
-    "import-file": (options, value) => (options.importFile = value),
-    concurrency: (options, value) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError("--concurrency takes a whole number from 1 to 32");
-        options.concurrency = n;
-    },
-};
-
-/**
- * The command line after `adopt`. node:util splits it (`--out=x` and `--out x` alike); its lenient
- * mode hands every argument over as a token, so the messages stay this command's own, and the first
- * wrong argument is the one named.
- */
-function parseArgs(args: string[]): Options {
-    const options: Options = { platforms: [], concurrency: 8, quiet: false };
-    const { tokens } = parseCommandLine({ args, options: OPTION_TYPES, strict: false, allowPositionals: true, tokens: true });
-    for (const token of tokens) {
-        // A positional argument, a `--`, or an option not in the table.
-        if (token.kind !== "option" || !Object.hasOwn(OPTION_TYPES, token.name)) throw new UsageError(`unknown option ${JSON.stringify(args[token.index])}`);
-        if (token.name === "quiet") {
-            options.quiet = true;
-            continue;
-        }
-        // `--out --quiet` took the next option for the value: a value is missing, not "--quiet".
-        if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) throw new UsageError(`${token.rawName} needs a value`);
-        SETTERS[token.name as ValueOption](options, token.value);
-    }
-    if (!options.platforms.length) options.platforms = [...PLATFORMS];
-    // Linux before Windows whatever the order given: the program's order does not depend on the command line.
-    options.platforms.sort((a, b) => PLATFORMS.indexOf(a) - PLATFORMS.indexOf(b));
-    return options;
-}
-
-/** `--platform Linux,windows` or `all`, case aside; repeated, the platforms add up. */
-function addPlatforms(options: Options, value: string): void {
-    for (const word of value.split(",").map((w) => w.trim().toLowerCase()).filter(Boolean)) {
-        const chosen = word === "all" ? PLATFORMS : PLATFORMS.filter((p) => p.toLowerCase() === word);
-        if (!chosen.length) throw new UsageError(`--platform takes Linux, Windows or all, not ${JSON.stringify(word)}`);
-        for (const p of chosen) if (!options.platforms.includes(p)) options.platforms.push(p);
-    }
-}
 
 /** The progress line: rewritten in place on a terminal, else a line per platform listed and per tenth read. */
 class Progress {
@@ -209,11 +108,13 @@ function optionsOrUsage(args: string[], io: CliIo): Options | number {
 /** The client, from the environment as the provider reads it; undefined (said) when a setting is wrong. */
 function clientFromEnvironment(io: CliIo): { client: PmClient; gateway: string } | undefined {
     try {
+        // Only the environment counts here: failures name its variables, not stack config keys.
+        const failures = checkSettings({}, io.env, "environment");
+        if (failures.length) throw new Error(`Qualys provider settings are incomplete or wrong:\n  ${lines(failures)}`);
         const settings = resolveSettings(() => undefined, io.env);
         return { client: new PmClient(settings), gateway: new URL(settings.gatewayUrl).origin };
     } catch (error) {
-        // The provider's message names the stack config key too; here only the environment counts.
-        say(io, `qualys-pm-pulumi adopt: ${(error as Error).message.replace(/set (qualys:\w+) \(pulumi config set(?: --secret)?\) or (QUALYS_\w+)/g, "set $2")}`);
+        say(io, `qualys-pm-pulumi adopt: ${(error as Error).message}`);
         return undefined;
     }
 }
@@ -224,13 +125,16 @@ async function adopt(options: Options, target: { client: PmClient; gateway: stri
     try {
         // Resolved before any request: a missing @pulumi/pulumi fails fast, not after reading a tenant.
         const providerCode = options.importFile ? await serializedProviderCode() : undefined;
+        const managed = await managedJobs(options, io);
         const result = await collectJobs(target.client, {
             platforms: options.platforms,
             name: options.name,
             nameRegex: options.nameRegex,
+            managed,
             concurrency: options.concurrency,
             onProgress: (event) => progress.on(event),
         });
+        for (const m of result.managed) progress.line(`adopt: left out ${m.platform} job ${m.id} ${quoted(m.name)}: ${m.reason}`);
         for (const s of result.skipped) say(io, `adopt: skipped ${s.platform} job ${s.id} ${quoted(s.name)}: ${s.reason}`);
         for (const v of result.vanished) say(io, `adopt: not adopted: ${v.platform} job ${v.id} ${quoted(v.name)} was ${v.reason}`);
         writeOutputs(options, result, target.gateway, providerCode, io);
@@ -246,9 +150,27 @@ async function adopt(options: Options, target: { client: PmClient; gateway: stri
     }
 }
 
+/**
+ * The jobs the stack already manages: from --stack (pulumi stack export, run here) or --stack-export.
+ * Without either, in a project folder, a reminder: the program would declare the stack's own jobs again.
+ */
+async function managedJobs(options: Options, io: CliIo): Promise<ManagedJobs> {
+    if (options.stackExport !== undefined) {
+        const file = path.resolve(io.cwd, options.stackExport);
+        return managedJobsOf(fs.readFileSync(file, "utf8"), options.stackExport);
+    }
+    if (options.stack !== undefined) return managedJobsOf(await exportStack(options.stack, io.cwd, io.env), `stack ${options.stack}`);
+    if (fs.existsSync(path.join(io.cwd, "Pulumi.yaml"))) {
+        say(io, "adopt: this folder holds a Pulumi project: give --stack <name> (or --stack-export <file>) to leave out the jobs that stack already manages");
+    }
+    return NO_MANAGED_JOBS;
+}
+
 /** The program to --out (else standard output) and the import file, the files all or none. */
 function writeOutputs(options: Options, result: AdoptResult, gateway: string, providerCode: string | undefined, io: CliIo): void {
-    const program = renderProgram(result, { gateway, platforms: options.platforms, name: options.name, nameRegex: options.nameRegex?.source });
+    const meta = { gateway, platforms: options.platforms, name: options.name, nameRegex: options.nameRegex?.source, protect: options.protect,
+        managedBy: options.stack !== undefined ? `stack ${options.stack}` : options.stackExport };
+    const program = renderProgram(result, meta);
     const files: [string, string][] = [];
     if (options.out) files.push([path.resolve(io.cwd, options.out), program]);
     if (options.importFile) files.push([path.resolve(io.cwd, options.importFile), renderImportFile(result.jobs, providerCode!)]);
@@ -268,6 +190,7 @@ function summaryOf(result: AdoptResult, platforms: Platform[], elapsedMs: number
         (clearing ? `; ${clearing} hold values the next update clears (see their comments)` : "") +
         (result.skipped.length ? `; ${result.skipped.length} skipped (named above)` : "") +
         (result.vanished.length ? `; ${result.vanished.length} deleted meanwhile` : "") +
+        (result.managed.length ? `; ${result.managed.length} left out (the stack manages them)` : "") +
         `; ${(elapsedMs / 1000).toFixed(1)} s`
     );
 }
@@ -288,61 +211,6 @@ function adviceFor(error: unknown, concurrency: number): string | undefined {
     return undefined;
 }
 
-/**
- * Writes each file through a temporary file beside it, renamed only once all are written: a failed
- * or interrupted run leaves no half program, and no import file without its program.
- */
-function writeAll(files: [string, string][]): void {
-    const temps: [string, string][] = [];
-    try {
-        for (const [file, text] of files) {
-            const temp = `${file}.${process.pid}.tmp`;
-            temps.push([temp, file]);
-            fs.writeFileSync(temp, text);
-        }
-    } catch (error) {
-        for (const [temp] of temps) fs.rmSync(temp, { force: true });
-        throw error;
-    }
-    for (const [temp, file] of temps) fs.renameSync(temp, file);
-}
-
-/**
- * The `__provider` text that a DeploymentJob carries in the state: the dynamic provider cannot run
- * a resource without it, so an import file must hold it. Taken as Pulumi makes it, by declaring one
- * DeploymentJob under @pulumi/pulumi's mocks (no engine, no request), with the @pulumi/pulumi the
- * user's program resolves (a peer dependency of this package).
- */
-export async function serializedProviderCode(): Promise<string> {
-    let pulumi: typeof import("@pulumi/pulumi");
-    try {
-        pulumi = require("@pulumi/pulumi");
-    } catch {
-        throw new Error("--import-file needs @pulumi/pulumi (a peer dependency of qualys-pm-pulumi): run the command in your Pulumi project, after npm install");
-    }
-    const code = new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("--import-file: @pulumi/pulumi did not serialize the provider within 30 s")), 30_000);
-        timer.unref();
-        pulumi.runtime.setMocks(
-            {
-                newResource: (args) => {
-                    if (typeof args.inputs.__provider === "string") {
-                        clearTimeout(timer);
-                        resolve(args.inputs.__provider);
-                    }
-                    return { id: "adopt-probe", state: args.inputs };
-                },
-                call: () => ({}),
-            },
-            "qualys-pm-pulumi-adopt",
-            "adopt",
-            true,
-        );
-    });
-    const { DeploymentJob } = require("../dynamic/resource") as typeof import("../dynamic/resource");
-    new DeploymentJob("adopt-probe", { name: "adopt probe", platform: "Linux", assetIds: ["00000000-0000-4000-8000-000000000000"] });
-    return code;
-}
 
 function processIo(): CliIo {
     return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };

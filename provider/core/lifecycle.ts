@@ -100,11 +100,13 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
     const sentAt = api.now();
     const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
-    const stored = job.name === body.name ? job : await api.getJob(job.id);
+    // The answer differs from what was sent (or leaves things out): what Qualys holds decides.
+    const stored = await api.getJob(job.id);
     if (!stored || stored.platform !== body.platform || !sameName(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt) === false) {
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }
+    if (stored.name === body.name && differences(inputs, stored).length === 0) return stored;
     const recorded = fromApiJob(stored, inputs);
     const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
@@ -128,17 +130,26 @@ function decodeEntities(text: string): string {
     });
 }
 
-/** Adopts an existing job that matches the inputs: nothing is written, except the enable the program declares for a Disabled job. */
+/**
+ * Adopts an existing job that matches the inputs, status included: nothing is written. Adoption never
+ * enables: a job Qualys holds Disabled is adopted Disabled, and enabling it is a change of its own
+ * that the next plan shows (the guardrails let an adopted job through as it stands in Qualys, which
+ * is sound only so).
+ */
 async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>) {
     const id = inputs.adoptJobId!;
     const job = await api.getJob(id);
     if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
     const changed = differences(inputs, job);
-    if (isEnabled(job) && inputs.status !== "Enabled") changed.push("status");
     if (changed.length) {
         throw new Error(`adoptJobId: job ${id} differs from the program in ${changed.join(", ")}; make the program match the job (pulumi refresh afterwards shows any later edit), or remove adoptJobId to create a new job`);
     }
-    return enabledAsDeclared(api, inputs, job, extraOutputs);
+    const held = isEnabled(job) ? "Enabled" : "Disabled";
+    if (held !== (inputs.status ?? "Disabled")) {
+        throw new Error(`adoptJobId: job ${id} is ${held} in Qualys and the program declares it ${inputs.status ?? "Disabled"}; adoption writes nothing. ` +
+            `Declare status: "${held}" to adopt it as it is${held === "Disabled" ? ", then set status: \"Enabled\" in a later pulumi up, whose plan shows the enable" : ""}`);
+    }
+    return { id, outs: outputsOf(inputs, job) };
 }
 
 /** The job as Qualys holds it, as canonical inputs and outputs; undefined when the PM API says it is gone. */

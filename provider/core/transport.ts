@@ -3,7 +3,8 @@
 // the answer's size capped as it arrives, a deadline per request, got's retry driven by retry.ts's
 // table, the pacer of throttle.ts, and every failure turned into a QualysApiError that holds no secret.
 import { apiMessageOf, GATEWAY_ADVICE, MAX_MESSAGE, QualysApiError } from "./errors";
-import { isLoopback, proxyAgents } from "./proxy";
+import { checkedGateway } from "./gateway";
+import { proxyAgents } from "./proxy";
 import { decideRetry, IDEMPOTENT_METHODS, isRefused, RETRY_DEFAULTS, RetryLimits } from "./retry";
 import { Scrubber } from "./scrub";
 import { AdaptivePacer, Clock, Pacer, systemClock, UNPACED } from "./throttle";
@@ -65,31 +66,6 @@ function loadGot(): Promise<GotModule> {
     // Kept as a real import(): TypeScript's node16 module mode does not rewrite it to require().
     gotModule ??= import("got");
     return gotModule;
-}
-
-/**
- * The gateway URL, refused unless it is https, or http to a loopback address (the emulator, tests),
- * or http allowed by the setting whose name says it is insecure: over plain http the password and
- * the JWT would cross the network readable by anyone on the way.
- */
-function checkedGateway(gatewayUrl: string, insecureAllowHttp: boolean): URL {
-    let url: URL | undefined;
-    try {
-        url = new URL(gatewayUrl);
-    } catch {
-        // reported below
-    }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-        const shown = url ? `${url.protocol}//${url.host}` : JSON.stringify(gatewayUrl.slice(0, 80));
-        throw new Error(`Qualys gateway URL ${shown} must be an https:// URL, such as https://gateway.qg2.apps.qualys.com`);
-    }
-    if (url.protocol === "http:" && !isLoopback(url.hostname) && !insecureAllowHttp) {
-        throw new Error(
-            `Qualys gateway ${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")} is plain http: the password and the JWT would cross the network unencrypted. ` +
-                "Use its https:// address, or, on a network you trust, set qualys:insecureAllowHttpGateway (or QUALYS_INSECURE_ALLOW_HTTP_GATEWAY) to true",
-        );
-    }
-    return url;
 }
 
 /** Where a redirect pointed: scheme, host, port and path; no userinfo, query or fragment. */

@@ -6,12 +6,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PmClient } from "../core/client";
 import { checkJob, createJob, deleteJob, DeploymentJobOutputs, diffRecorded, readJob, updateJob } from "../core/lifecycle";
 import type { DeploymentJobInputs } from "../core/payload";
-import { resolveSettings } from "../core/settings";
+import { checkSettings, resolveSettings, SETTING_KEYS } from "../core/settings";
+import type { CheckFailure } from "../core/validate";
 
 export type { DeploymentJobOutputs };
 
 let configLookup: (key: string) => unknown = () => undefined;
 let client: PmClient | undefined;
+/** What is wrong with this process's settings, found by configure (no request needed): every check reports it. */
+let settingsFailures: CheckFailure[] = [];
 
 /** The client of this provider process: one JWT and one connection pool for every resource. */
 function getClient(): PmClient {
@@ -19,9 +22,25 @@ function getClient(): PmClient {
     return client;
 }
 
+/**
+ * The stack config by full key (`qualys:gatewayUrl`). The SDK's Config offers only get(); its
+ * rawConfig field (SDK 3.139 to 3.270 at least) holds every key the engine sent, where a misspelt
+ * `qualys:` key is found. Without it, the known keys are looked up one by one.
+ */
+function stackConfig(config: pulumi.dynamic.Config): Record<string, unknown> {
+    const raw = (config as unknown as { rawConfig?: unknown }).rawConfig;
+    if (raw && typeof raw === "object" && !Array.isArray(raw)) return { ...(raw as Record<string, unknown>) };
+    return Object.fromEntries(SETTING_KEYS.map((key) => [key, config.get(key)]).filter(([, value]) => value !== undefined));
+}
+
 export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, DeploymentJobOutputs> = {
     async configure(req) {
-        configLookup = (key) => req.config.get(key);
+        // Called during preview too (at the first check): it must not send a request, nor throw (the
+        // SDK keeps the provider after a failed configure and never calls it again), so what is wrong
+        // is kept for check to report.
+        const config = stackConfig(req.config);
+        configLookup = (key) => config[key];
+        settingsFailures = checkSettings(config, process.env);
         client = undefined;
     },
 
@@ -29,7 +48,10 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         // Everything the program passed is validated, so a misspelt property is an error, not ignored.
         const { __provider: _code, __declaredTwice: declaredTwice, ...given } = news as unknown as Record<string, unknown>;
         const { inputs, failures } = checkJob(olds, given, declaredTwice);
-        return { inputs: inputs ?? news, failures };
+        // A setting is no property of the resource: the engine prints a failure without a property as
+        // "resource 'x' has a problem: <reason>", so the reason names the setting itself.
+        const settings = settingsFailures.map((f) => ({ property: "", reason: `${f.property} ${f.reason}` }));
+        return { inputs: inputs ?? news, failures: [...settings, ...failures] };
     },
 
     async diff(_id, olds, news) {

@@ -6,6 +6,17 @@ import * as pulumi from "@pulumi/pulumi";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import type { DeploymentJobArgs } from "./args.generated";
 import { FACT_KEYS } from "../core/payload";
+import type { DeploymentJobInputs, ServerFacts } from "../core/payload";
+
+/**
+ * Every output of a DeploymentJob: each input as recorded after normalisation (`assetIds`,
+ * `scheduleType`, ...) and each fact Qualys reports (`serverStatus`, `createdAt`, ...), typed as the
+ * state records them. Derived from the generated inputs and the server facts, so a new input is an
+ * output without another line here; the constructor registers the same keys.
+ */
+export type DeploymentJobOutputProperties = {
+    readonly [K in keyof (DeploymentJobInputs & ServerFacts)]-?: pulumi.Output<(DeploymentJobInputs & ServerFacts)[K]>;
+};
 
 // Each method requires the provider module by name ("qualys-pm-pulumi/provider", see package.json
 // exports) as a literal, so the serializer captures no variable, and delegates to it. Short names
@@ -48,6 +59,9 @@ function declaredTwice(resourceName: string, args: DeploymentJobArgs): pulumi.Ou
     });
 }
 
+// Merged into the class below: its instances carry every output property, typed by DeploymentJobOutputProperties.
+export interface DeploymentJob extends DeploymentJobOutputProperties {}
+
 /**
  * A Qualys Patch Management deployment job (`/pm/v1/deploymentjob`).
  *
@@ -61,30 +75,6 @@ function declaredTwice(resourceName: string, args: DeploymentJobArgs): pulumi.Ou
 export class DeploymentJob extends pulumi.dynamic.Resource {
     /** The job's id in Qualys. */
     declare readonly id: pulumi.Output<string>;
-    /** The job's status as Qualys reports it, e.g. `Prepared` for an enabled job that was triggered. */
-    declare readonly serverStatus: pulumi.Output<string | null>;
-    /** The Qualys subscription that owns the job. */
-    declare readonly customerId: pulumi.Output<string | null>;
-    /** User name of the job's creator. */
-    declare readonly createdBy: pulumi.Output<string | null>;
-    /** When the job was created, epoch milliseconds. */
-    declare readonly createdAt: pulumi.Output<number | null>;
-    /** User name of the job's last editor. */
-    declare readonly updatedBy: pulumi.Output<string | null>;
-    /** When the job was last edited, epoch milliseconds. */
-    declare readonly updatedAt: pulumi.Output<number | null>;
-    /** Qualys' trigger state of the job (1 once triggered); its codes are not documented. */
-    declare readonly jobTriggerStatus: pulumi.Output<number | null>;
-    /** Assets the job applies to, as Qualys counts them. */
-    declare readonly applicableAssetCount: pulumi.Output<number | null>;
-    /** Patches in the job, as Qualys counts them. */
-    declare readonly patchCount: pulumi.Output<number | null>;
-
-    /** Each input, as recorded after normalisation (e.g. `name`, `platform`, `status`). */
-    declare readonly name: pulumi.Output<string>;
-    declare readonly platform: pulumi.Output<"Windows" | "Linux">;
-    declare readonly status: pulumi.Output<"Enabled" | "Disabled">;
-    declare readonly scheduleType: pulumi.Output<string>;
 
     constructor(name: string, args: DeploymentJobArgs, opts?: pulumi.CustomResourceOptions) {
         // Every output registered as undefined, or Pulumi drops what create/update return (pulumi#13983).

@@ -1,9 +1,9 @@
 // Where the native plugin's settings come from, in order: an explicit provider's own arguments
 // (ConfigureRequest.args, or CheckConfig's news), then the stack's `qualys:` config (the variables
 // the engine derives, and PULUMI_CONFIG, which the engine sets on every provider process), then the
-// environment. Typing, validation and every message are the core's (core/settings.ts readSettings).
+// environment. Typing, validation and every message are the core's (core/settings.ts checkSettings).
 import { CheckFailure } from "../core/validate";
-import { readSettings, SETTING_SOURCES } from "../core/settings";
+import { checkSettings, SETTING_SOURCES } from "../core/settings";
 import { unwrap } from "./values";
 
 export type Lookup = (key: string) => unknown;
@@ -31,9 +31,18 @@ export function settingsLookup(args: Record<string, unknown>, variables: Record<
     };
 }
 
-/** CheckConfig: the settings the provider would run with, validated, each failure naming its `qualys:` key and variable. */
+/** Provider inputs by setting name as stack config keys (`qualys:<name>`); `version` is the engine's, not a setting. */
+function asConfigKeys(values: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(values).filter(([name]) => name !== "version").map(([name, value]) => [`qualys:${name}`, value]));
+}
+
+/**
+ * CheckConfig: every problem the core finds in the settings the provider would run with (the
+ * provider's own inputs over the stack's config, then the environment), each failure naming its
+ * `qualys:` key and where to set it, a misspelt setting with the one it most likely meant.
+ */
 export function checkConfig(news: Record<string, unknown>, env: NodeJS.ProcessEnv): CheckFailure[] {
-    return readSettings(settingsLookup(news, {}, env), env).failures;
+    return checkSettings({ ...asConfigKeys(stackConfig(env)), ...asConfigKeys(unwrap(news) as Record<string, unknown>) }, env);
 }
 
 /** DiffConfig: the settings that differ between the old and new provider inputs; none replaces anything. */

@@ -38,7 +38,12 @@ export const DEFAULT_SETTINGS: GuardrailSettings = {
     [RULES.patchWindow]: { maxHours: 24 },
 };
 
-/** What a rule sees of a job: its inputs, the resource's name and its stack. */
+/**
+ * What a rule sees of a job: its inputs, the resource's name and its stack. A job with adoptJobId is
+ * adopted: made outside the stack (in the UI, or by `qualys-pm-pulumi adopt`) and declared as Qualys
+ * holds it; one that is Enabled and run-once (On-demand, Once) has been submitted already, and
+ * Qualys never lets it be edited or disabled again.
+ */
 export interface JobUnderReview {
     /** The resource's name in the program, e.g. `rhel-critical`. */
     resourceName: string;
@@ -58,6 +63,14 @@ interface Rule<N extends RuleName> {
 }
 
 const RUN_ONCE = ["On-demand", "Once"];
+const isAdopted = (p: Partial<DeploymentJobInputs>) => typeof p.adoptJobId === "string" && p.adoptJobId !== "";
+/**
+ * An adopted Enabled run-once job: Qualys locks it, so no edit could make it meet a rule, and
+ * declaring it as it stands changes nothing in Qualys. The rules judge what a program can still change.
+ * A rule sees inputs only, not what Qualys holds: the exemption is sound only while adopting never
+ * enables a run-once job that Qualys holds Disabled (the lifecycle's adoption decides that).
+ */
+export const isLockedAdoption = (p: Partial<DeploymentJobInputs>) => isAdopted(p) && p.status === "Enabled" && RUN_ONCE.includes(p.scheduleType ?? "On-demand");
 const installs = (p: Partial<DeploymentJobInputs>) => (p.type ?? "Install") === "Install";
 /** An amount in minutes; `unit` left out is the server's default for that amount (fields.ts). */
 const minutes = (amount: number, unit: string | undefined, defaultUnit: string) => amount * ((unit ?? defaultUnit) === "HOURS" ? 60 : 1);
@@ -67,7 +80,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const rules: { [N in RuleName]: Rule<N> } = {
     [RULES.runOnceStacks]: {
         name: RULES.runOnceStacks,
-        description: "An Enabled On-demand or Once job starts patching as soon as it is applied: declare one only in the stacks listed in allowedStacks.",
+        description: "A new Enabled On-demand or Once job patches as soon as it is applied: declare one only in allowedStacks (Qualys locks an adopted one).",
         configSchema: {
             properties: {
                 allowedStacks: { type: "array", items: { type: "string" }, default: [], description: "Stacks (name, or project/name) where an Enabled On-demand or Once job may be declared." },
@@ -153,6 +166,7 @@ export function violationMessage(rule: RuleName, job: JobUnderReview, reason: st
 
 /** Runs one rule on one job with the given settings (defaults filled in): the violation messages. */
 export function checkJob(rule: RuleName, job: JobUnderReview, settings: Partial<GuardrailSettings[RuleName]> = {}): string[] {
+    if (isLockedAdoption(job.props)) return [];
     const merged = { ...DEFAULT_SETTINGS[rule], ...settings } as never;
     return (rules[rule] as Rule<RuleName>).check(job, merged).map((reason) => violationMessage(rule, job, reason));
 }

@@ -23,9 +23,7 @@ export class Provider extends pulumi.ProviderResource {
     }
 
     /**
-     * The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-     *
-     * Bounds: format uri.
+     * The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
      */
     declare public readonly gatewayUrl: pulumi.Output<string | undefined>;
     /**
@@ -77,9 +75,7 @@ export interface ProviderArgs {
      */
     adaptivePacing?: pulumi.Input<boolean | undefined>;
     /**
-     * The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-     *
-     * Bounds: format uri.
+     * The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
      */
     gatewayUrl?: pulumi.Input<string | undefined>;
     /**

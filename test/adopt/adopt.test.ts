@@ -291,14 +291,16 @@ describe("a clear error, exit status 1 and nothing written", () => {
     test("for missing settings, naming the environment variables", async () => {
         const run = await failing({ QUALYS_GATEWAY_URL: emulator.url });
         expect(run.status).toBe(1);
-        expect(run.stderr).toContain("username is required: set QUALYS_USERNAME");
-        expect(run.stderr).toContain("password is required: set QUALYS_PASSWORD");
+        expect(run.stderr).toContain("qualys-pm-pulumi adopt: Qualys provider settings are incomplete or wrong:\n  QUALYS_USERNAME is required\n  QUALYS_PASSWORD is required\n");
         expect(emulator.requests).toEqual([]);
     });
 
-    test("for a wrong gateway: a login page's redirect, a web server's 404 page, and no answer at all", async () => {
+    test("for a wrong gateway: a gateway URL with a path (before any request), a login page's redirect, a web server's 404 page, and no answer at all", async () => {
+        let redirecting = true;
+        let seen = 0;
         const server = http.createServer((req, res) => {
-            if (req.url === "/auth") {
+            seen++;
+            if (req.url === "/auth" && redirecting) {
                 res.writeHead(302, { location: "https://sso.example.com/login?next=/auth" });
                 return void res.end();
             }
@@ -311,7 +313,13 @@ describe("a clear error, exit status 1 and nothing written", () => {
             const redirected = await failing(qualysEnv(url));
             expect(redirected.stderr).toContain("rejected POST /auth (302): the gateway redirected to https://sso.example.com:443/login");
             expect(redirected.stderr).toContain("Check QUALYS_GATEWAY_URL");
-            const notPm = await failing(qualysEnv(`${url}/qualys`));
+            const before = seen;
+            const withPath = await failing(qualysEnv(`${url}/qualys`));
+            expect(withPath.stderr).toContain(`QUALYS_GATEWAY_URL ${url}/qualys has a path; use its origin ${url}\n`);
+            expect(seen).toBe(before);
+            redirecting = false;
+            const notPm = await failing(qualysEnv(url));
+            expect(seen).toBeGreaterThan(before);
             expect(notPm.stderr).toContain('rejected POST /auth (404): an HTML page titled "404 Not Found"');
             expect(notPm.stderr).toContain("Not the PM API's answer: check QUALYS_GATEWAY_URL");
         } finally {

@@ -219,8 +219,14 @@ async function takeTheWayOn(message: string, mark: number): Promise<void> {
     // the job of a dynamic resource (v3.274.1: the refresh leaves the pending create unimported, and
     // the next up creates again), so the stop names adoptJobId for both kinds of kill.
     expect(message).toContain(`set \`adoptJobId: "${stored.id}"\` on this resource`);
+    // Adoption writes nothing: the job is adopted as Qualys holds it, and an enable it still needs is
+    // the next up's visible change.
+    const held = stored.status === "Disabled" ? "Disabled" : "Enabled";
+    declared[0].args = linuxEnabled({ adoptJobId: stored.id, status: held });
+    const adopted = await outcome(env.stack.up());
+    story.push(`  set adoptJobId: "${stored.id}" and status ${held} on ${LINUX}, as the stop says; that up ${adopted.ok ? "succeeded" : `failed: ${gist(adopted.message)}`}`);
+    expect(adopted.ok).toBe(true);
     declared[0].args = linuxEnabled({ adoptJobId: stored.id });
-    story.push(`  set adoptJobId: "${stored.id}" on ${LINUX}, as the stop says`);
 }
 
 /** Exactly one job per resource, its id in the state, enabled exactly as often as declared; no changes left. */

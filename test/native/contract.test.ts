@@ -52,23 +52,28 @@ describe("plugin and schema", () => {
 });
 
 describe("provider configuration", () => {
-    test("CheckConfig names each missing setting by property, with its qualys: key and its variable", async () => {
+    test("CheckConfig names each missing setting by its qualys: key, with where to set it", async () => {
         const { failures } = await plugin.checkConfig({ gatewayUrl: emulator.url });
         expect(failures).toEqual([
-            { property: "username", reason: "is required: set qualys:username (pulumi config set) or QUALYS_USERNAME" },
-            { property: "password", reason: "is required: set qualys:password (pulumi config set --secret) or QUALYS_PASSWORD" },
+            { property: "qualys:username", reason: "is required: set qualys:username (pulumi config set) or QUALYS_USERNAME" },
+            { property: "qualys:password", reason: "is required: set qualys:password (pulumi config set --secret) or QUALYS_PASSWORD" },
         ]);
+    });
+
+    test("CheckConfig names a misspelt setting with the one it most likely meant, and ignores the engine's version input", async () => {
+        const { failures } = await plugin.checkConfig({ ...settings(emulator), requestTimeoutMS: "3000", version: "0.1.0" });
+        expect(failures).toEqual([{ property: "qualys:requestTimeoutMS", reason: "is not a setting of the Qualys provider; did you mean qualys:requestTimeoutMs?" }]);
     });
 
     test("CheckConfig types string values as the core does and refuses one out of bounds by its path", async () => {
         expect((await plugin.checkConfig({ ...settings(emulator), maxRetries: "3", adaptivePacing: "false" })).failures).toEqual([]);
         const { failures } = await plugin.checkConfig({ ...settings(emulator), maxRetries: "99" });
-        expect(failures).toEqual([{ property: "maxRetries", reason: "must be between 0 and 20 (got 99): set qualys:maxRetries (pulumi config set) or QUALYS_MAX_RETRIES" }]);
+        expect(failures).toEqual([{ property: "qualys:maxRetries", reason: "must be between 0 and 20 (got 99): set qualys:maxRetries (pulumi config set) or QUALYS_MAX_RETRIES" }]);
     });
 
     test("CheckConfig never quotes the password", async () => {
         const { failures } = await plugin.checkConfig({ gatewayUrl: "not a url", username: "demo-user", password: secret("hunter2-secret") });
-        expect(new Set(failures.map((f) => f.property))).toEqual(new Set(["gatewayUrl"]));
+        expect(new Set(failures.map((f) => f.property))).toEqual(new Set(["qualys:gatewayUrl"]));
         expect(JSON.stringify(failures)).not.toContain("hunter2");
     });
 

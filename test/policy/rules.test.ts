@@ -49,6 +49,26 @@ describe("each rule, with its default settings", () => {
         expect(checkJob(RULES.rebootCountdown, job(windows({ postDeployment: { rebootCountdown: { interval: 1, intervalUnit: "HOURS" } } })), { minCountdownMinutes: 60 })).toEqual([]);
     });
 
+    test("an adopted Enabled On-demand or Once job, which Qualys locks, is accepted as it stands, whatever else it breaks", () => {
+        const adoptJobId = "0d3f6a4e-1c2b-4d5e-8f90-123456789abc";
+        expect(violations(linux({ adoptJobId, status: "Enabled", timeout: undefined, packageCacheUpdate: false }))).toEqual([]);
+        expect(violations(windows({ adoptJobId, status: "Enabled", scheduleType: "Once", startDateTime: "2026-12-01 10:00:00 PM", reattemptFailedPatches: undefined }))).toEqual([]);
+    });
+
+    test("the same job made by the stack (no adoptJobId) is judged by every rule", () => {
+        expect(violations(linux({ status: "Enabled", timeout: undefined, packageCacheUpdate: false })).map((m) => m.split(" breaks ")[1].split(":")[0])).toEqual([
+            RULES.runOnceStacks, RULES.linuxPackageCache, RULES.patchWindow,
+        ]);
+    });
+
+    test("an adopted job Qualys still lets be edited is judged by every rule, as a new one", () => {
+        const adoptJobId = "0d3f6a4e-1c2b-4d5e-8f90-123456789abc";
+        expect(violations(linux({ adoptJobId, timeout: undefined }))).toEqual([
+            'DeploymentJob "job" (Qualys job "RHEL critical") breaks qualys-patch-window: sets no patch window: set timeout (and timeoutUnit) to at most 24 hours.',
+        ]);
+        expect(violations(windows({ adoptJobId, status: "Enabled", scheduleType: "Daily", startDateTime: "2026-12-01 10:00:00 PM", reattemptFailedPatches: undefined }))).toHaveLength(1);
+    });
+
     test("Rollback jobs are not asked for reattempts or the cache update", () => {
         expect(violations(windows({ type: "Rollback", reattemptFailedPatches: undefined }))).toEqual([]);
         expect(violations(linux({ type: "Rollback", packageCacheUpdate: undefined }))).toEqual([]);

@@ -131,7 +131,7 @@ test("truncated JSON in a refresh's answer fails the refresh with a clear messag
     await engine.createAll(program());
     emulator.corruptNext("get", 1, "truncated-json");
     const outcome = await run("truncated JSON answer to GET", "refresh", () => engine.readAll());
-    expect(outcome).toMatch(/^failed: .*Qualys PM API rejected GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\): the answer is not JSON/);
+    expect(outcome).toMatch(/^failed: .*Qualys PM API's answer to GET \/pm\/v1\/deploymentjob\/[-0-9a-f]+ \(200\) cannot be used: the answer is not JSON/);
     expect(emulator.jobs()).toHaveLength(2);
 });
 
@@ -273,7 +273,7 @@ test("an up after a failed enable reads the job first, and does not enable again
     expect(engine.readState().enabled.outputs.status).toBe("Enabled");
 });
 
-test("a job of the declared name left by a killed run stops the next up before any write, naming it; with adoptJobId as the stop says, the up records that job and enables it once", async () => {
+test("a job of the declared name left by a killed run stops the next up before any write, naming it; adoptJobId records it as Qualys holds it, and the enable is the next up's own change, applied once", async () => {
     engine = await freshEngine();
     const declared = enabledLinux();
     // What a run killed between the create and the enable leaves: the job, Disabled, in no state.
@@ -283,11 +283,17 @@ test("a job of the declared name left by a killed run stops the next up before a
     expect(stopped).toContain(`set \`adoptJobId: "${id}"\` on this resource`);
     expect(emulator.requests.filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
 
-    const adopting: Declared[] = [{ ...declared[0], args: { ...declared[0].args, adoptJobId: id } }];
-    expect(await run("the same up with adoptJobId", "up", () => engine.createAll(adopting))).toBe("succeeded");
+    // Adopted as Qualys holds it (Disabled): adoption writes nothing.
+    const asHeld: Declared[] = [{ ...declared[0], args: { ...declared[0].args, adoptJobId: id, status: "Disabled" } }];
+    const refused = await run("adoptJobId with the status the program wants, not Qualys'", "up", () => engine.createAll([{ ...declared[0], args: { ...declared[0].args, adoptJobId: id } }]), [id]);
+    expect(refused).toContain(`adoptJobId: job ${id} is Disabled in Qualys and the program declares it Enabled; adoption writes nothing`);
+    expect(await run("the same up with adoptJobId and status as Qualys holds it", "up", () => engine.createAll(asHeld))).toBe("succeeded");
     expect(emulator.jobs().map((j) => j.id)).toEqual([id]);
     expect(engine.readState().enabled.id).toBe(id);
     expect(emulator.counts().create).toBeUndefined();
+    expect(emulator.enablesApplied()).toEqual({});
+    // The enable is a change of its own, in the next up.
+    expect(await run("then status Enabled", "up (update)", () => engine.updateAll([{ ...declared[0], args: { ...declared[0].args, adoptJobId: id } }]))).toBe("succeeded");
     expect(emulator.enablesApplied()).toEqual({ [id]: 1 });
 });
 

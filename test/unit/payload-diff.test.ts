@@ -165,7 +165,7 @@ describe("an update writes back what the model does not own", () => {
     });
 });
 
-test("the generated input types and the README's input reference match the schema", () => {
+test("the generated input types and the reference page match the schema", () => {
     for (const [file, text] of generatedFiles()) {
         expect({ file, stale: fs.readFileSync(file, "utf8") !== text }).toEqual({ file, stale: false });
     }

@@ -15,9 +15,7 @@ import (
 type Provider struct {
 	pulumi.ProviderResourceState
 
-	// The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-	//
-	// Bounds: format uri.
+	// The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 	GatewayUrl pulumi.StringPtrOutput `pulumi:"gatewayUrl"`
 	// That user's password. Config `qualys:password` (set it with --secret), env QUALYS_PASSWORD.
 	//
@@ -55,9 +53,7 @@ func NewProvider(ctx *pulumi.Context,
 type providerArgs struct {
 	// Learn the tenant's rate from 429s and pace every request of the run to it (the PM API's 429s say nothing of how long to wait). Only false turns it off. Config `qualys:adaptivePacing`, env QUALYS_ADAPTIVE_PACING. Default true.
 	AdaptivePacing *bool `pulumi:"adaptivePacing"`
-	// The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-	//
-	// Bounds: format uri.
+	// The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 	GatewayUrl *string `pulumi:"gatewayUrl"`
 	// Allow a plain-http gateway that is not a loopback address (localhost, 127.0.0.0/8, ::1): the password and the JWT then cross the network unencrypted. Only true turns it on. Config `qualys:insecureAllowHttpGateway`, env QUALYS_INSECURE_ALLOW_HTTP_GATEWAY. Default false.
 	InsecureAllowHttpGateway *bool `pulumi:"insecureAllowHttpGateway"`
@@ -87,9 +83,7 @@ type providerArgs struct {
 type ProviderArgs struct {
 	// Learn the tenant's rate from 429s and pace every request of the run to it (the PM API's 429s say nothing of how long to wait). Only false turns it off. Config `qualys:adaptivePacing`, env QUALYS_ADAPTIVE_PACING. Default true.
 	AdaptivePacing pulumi.BoolPtrInput
-	// The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-	//
-	// Bounds: format uri.
+	// The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 	GatewayUrl pulumi.StringPtrInput
 	// Allow a plain-http gateway that is not a loopback address (localhost, 127.0.0.0/8, ::1): the password and the JWT then cross the network unencrypted. Only true turns it on. Config `qualys:insecureAllowHttpGateway`, env QUALYS_INSECURE_ALLOW_HTTP_GATEWAY. Default false.
 	InsecureAllowHttpGateway pulumi.BoolPtrInput
@@ -152,9 +146,7 @@ func (o ProviderOutput) ToProviderOutputWithContext(ctx context.Context) Provide
 	return o
 }
 
-// The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-//
-// Bounds: format uri.
+// The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 func (o ProviderOutput) GatewayUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Provider) pulumi.StringPtrOutput { return v.GatewayUrl }).(pulumi.StringPtrOutput)
 }

@@ -19,9 +19,7 @@ Object.defineProperty(exports, "adaptivePacing", {
 });
 
 /**
- * The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
- *
- * Bounds: format uri.
+ * The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
  */
 export declare const gatewayUrl: string | undefined;
 Object.defineProperty(exports, "gatewayUrl", {

@@ -31,9 +31,7 @@ class ProviderArgs:
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.bool] adaptive_pacing: Learn the tenant's rate from 429s and pace every request of the run to it (the PM API's 429s say nothing of how long to wait). Only false turns it off. Config `qualys:adaptivePacing`, env QUALYS_ADAPTIVE_PACING. Default true.
-        :param pulumi.Input[_builtins.str] gateway_url: The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-               
-               Bounds: format uri.
+        :param pulumi.Input[_builtins.str] gateway_url: The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
         :param pulumi.Input[_builtins.bool] insecure_allow_http_gateway: Allow a plain-http gateway that is not a loopback address (localhost, 127.0.0.0/8, ::1): the password and the JWT then cross the network unencrypted. Only true turns it on. Config `qualys:insecureAllowHttpGateway`, env QUALYS_INSECURE_ALLOW_HTTP_GATEWAY. Default false.
         :param pulumi.Input[_builtins.int] max_response_bytes: The largest answer the provider reads, in bytes; a larger one is refused without being read. Config `qualys:maxResponseBytes`, env QUALYS_MAX_RESPONSE_BYTES. Default 10485760 (10 MB).
                
@@ -84,9 +82,7 @@ class ProviderArgs:
     @pulumi.getter(name="gatewayUrl")
     def gateway_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-
-        Bounds: format uri.
+        The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
         """
         return pulumi.get(self, "gateway_url")
 
@@ -198,9 +194,7 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] adaptive_pacing: Learn the tenant's rate from 429s and pace every request of the run to it (the PM API's 429s say nothing of how long to wait). Only false turns it off. Config `qualys:adaptivePacing`, env QUALYS_ADAPTIVE_PACING. Default true.
-        :param pulumi.Input[_builtins.str] gateway_url: The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-               
-               Bounds: format uri.
+        :param pulumi.Input[_builtins.str] gateway_url: The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
         :param pulumi.Input[_builtins.bool] insecure_allow_http_gateway: Allow a plain-http gateway that is not a loopback address (localhost, 127.0.0.0/8, ::1): the password and the JWT then cross the network unencrypted. Only true turns it on. Config `qualys:insecureAllowHttpGateway`, env QUALYS_INSECURE_ALLOW_HTTP_GATEWAY. Default false.
         :param pulumi.Input[_builtins.int] max_response_bytes: The largest answer the provider reads, in bytes; a larger one is refused without being read. Config `qualys:maxResponseBytes`, env QUALYS_MAX_RESPONSE_BYTES. Default 10485760 (10 MB).
                
@@ -279,9 +273,7 @@ class Provider(pulumi.ProviderResource):
     @pulumi.getter(name="gatewayUrl")
     def gateway_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-
-        Bounds: format uri.
+        The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
         """
         return pulumi.get(self, "gateway_url")
 

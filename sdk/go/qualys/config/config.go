@@ -16,9 +16,7 @@ func GetAdaptivePacing(ctx *pulumi.Context) bool {
 	return config.GetBool(ctx, "qualys:adaptivePacing")
 }
 
-// The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-//
-// Bounds: format uri.
+// The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 func GetGatewayUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "qualys:gatewayUrl")
 }

@@ -21,9 +21,7 @@ Learn the tenant's rate from 429s and pace every request of the run to it (the P
 
 gatewayUrl: Optional[str]
 """
-The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-
-Bounds: format uri.
+The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
 """
 
 insecureAllowHttpGateway: Optional[bool]

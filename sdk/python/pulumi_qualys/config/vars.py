@@ -30,9 +30,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def gateway_url(self) -> Optional[str]:
         """
-        The Qualys API gateway of your platform, e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
-
-        Bounds: format uri.
+        The Qualys API gateway of your platform, its origin only (no path, query or fragment), e.g. https://gateway.qg1.apps.qualys.com. Config `qualys:gatewayUrl`, env QUALYS_GATEWAY_URL.
         """
         return __config__.get('gatewayUrl')
 
