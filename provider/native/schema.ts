@@ -142,9 +142,13 @@ function resultsFunction(types: Types): Json {
             properties: {
                 id: { type: "string" }, name: { type: "string" }, assetCount: { type: "integer" }, patchCount: { type: "integer" },
                 createdBy: { type: "string" }, createdOn: { type: "number" },
-                assets: { type: "array", items: { $ref: `#/types/${PACKAGE}:pm:DeploymentJobAssetResult` } },
+                assets: {
+                    type: "array", items: { $ref: `#/types/${PACKAGE}:pm:DeploymentJobAssetResult` },
+                    description: "The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running.",
+                },
+                assetsReported: { type: "integer", description: "How many of the job's `assetCount` assets have reported a result." },
             },
-            required: ["id", "assets"],
+            required: ["id", "assets", "assetsReported"],
         },
     };
 }

@@ -198,7 +198,7 @@ describe("the job's lifecycle", () => {
     test("Invoke of getDeploymentJobResults answers the job's results summary", async () => {
         const { id } = await plugin.create(await checked(windowsReattempts()));
         const results = await plugin.invoke("qualys:pm:getDeploymentJobResults", { jobId: id });
-        expect(results).toMatchObject({ id, assets: [expect.objectContaining({ asset: expect.objectContaining({ id: expect.any(String) }) })] });
+        expect(results).toMatchObject({ id, assetsReported: 1, assets: [expect.objectContaining({ asset: expect.objectContaining({ id: expect.any(String) }) })] });
         await expect(plugin.invoke("qualys:pm:nope", {})).rejects.toThrow("unknown function qualys:pm:nope; this provider has qualys:pm:getDeploymentJobResults");
     });
 });

@@ -26,7 +26,14 @@ export interface GetDeploymentJobResultsArgs {
 
 export interface GetDeploymentJobResultsResult {
     readonly assetCount?: number;
+    /**
+     * The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running.
+     */
     readonly assets: outputs.pm.DeploymentJobAssetResult[];
+    /**
+     * How many of the job's `assetCount` assets have reported a result.
+     */
+    readonly assetsReported: number;
     readonly createdBy?: string;
     readonly createdOn?: number;
     readonly id: string;

@@ -28,13 +28,16 @@ type GetDeploymentJobResultsArgs struct {
 }
 
 type GetDeploymentJobResultsResult struct {
-	AssetCount *int                       `pulumi:"assetCount"`
-	Assets     []DeploymentJobAssetResult `pulumi:"assets"`
-	CreatedBy  *string                    `pulumi:"createdBy"`
-	CreatedOn  *float64                   `pulumi:"createdOn"`
-	Id         string                     `pulumi:"id"`
-	Name       *string                    `pulumi:"name"`
-	PatchCount *int                       `pulumi:"patchCount"`
+	AssetCount *int `pulumi:"assetCount"`
+	// The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running.
+	Assets []DeploymentJobAssetResult `pulumi:"assets"`
+	// How many of the job's `assetCount` assets have reported a result.
+	AssetsReported int      `pulumi:"assetsReported"`
+	CreatedBy      *string  `pulumi:"createdBy"`
+	CreatedOn      *float64 `pulumi:"createdOn"`
+	Id             string   `pulumi:"id"`
+	Name           *string  `pulumi:"name"`
+	PatchCount     *int     `pulumi:"patchCount"`
 }
 
 func GetDeploymentJobResultsOutput(ctx *pulumi.Context, args GetDeploymentJobResultsOutputArgs, opts ...pulumi.InvokeOption) GetDeploymentJobResultsResultOutput {
@@ -69,8 +72,14 @@ func (o GetDeploymentJobResultsResultOutput) AssetCount() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GetDeploymentJobResultsResult) *int { return v.AssetCount }).(pulumi.IntPtrOutput)
 }
 
+// The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running.
 func (o GetDeploymentJobResultsResultOutput) Assets() DeploymentJobAssetResultArrayOutput {
 	return o.ApplyT(func(v GetDeploymentJobResultsResult) []DeploymentJobAssetResult { return v.Assets }).(DeploymentJobAssetResultArrayOutput)
+}
+
+// How many of the job's `assetCount` assets have reported a result.
+func (o GetDeploymentJobResultsResultOutput) AssetsReported() pulumi.IntOutput {
+	return o.ApplyT(func(v GetDeploymentJobResultsResult) int { return v.AssetsReported }).(pulumi.IntOutput)
 }
 
 func (o GetDeploymentJobResultsResultOutput) CreatedBy() pulumi.StringPtrOutput {

@@ -24,13 +24,16 @@ __all__ = [
 
 @pulumi.output_type
 class GetDeploymentJobResultsResult:
-    def __init__(__self__, asset_count=None, assets=None, created_by=None, created_on=None, id=None, name=None, patch_count=None):
+    def __init__(__self__, asset_count=None, assets=None, assets_reported=None, created_by=None, created_on=None, id=None, name=None, patch_count=None):
         if asset_count and not isinstance(asset_count, int):
             raise TypeError("Expected argument 'asset_count' to be a int")
         pulumi.set(__self__, "asset_count", asset_count)
         if assets and not isinstance(assets, list):
             raise TypeError("Expected argument 'assets' to be a list")
         pulumi.set(__self__, "assets", assets)
+        if assets_reported and not isinstance(assets_reported, int):
+            raise TypeError("Expected argument 'assets_reported' to be a int")
+        pulumi.set(__self__, "assets_reported", assets_reported)
         if created_by and not isinstance(created_by, str):
             raise TypeError("Expected argument 'created_by' to be a str")
         pulumi.set(__self__, "created_by", created_by)
@@ -55,7 +58,18 @@ class GetDeploymentJobResultsResult:
     @_builtins.property
     @pulumi.getter
     def assets(self) -> Sequence['outputs.DeploymentJobAssetResult']:
+        """
+        The results of the assets that have reported so far: fewer than `assetCount`, or none, while the job has not run or is still running.
+        """
         return pulumi.get(self, "assets")
+
+    @_builtins.property
+    @pulumi.getter(name="assetsReported")
+    def assets_reported(self) -> _builtins.int:
+        """
+        How many of the job's `assetCount` assets have reported a result.
+        """
+        return pulumi.get(self, "assets_reported")
 
     @_builtins.property
     @pulumi.getter(name="createdBy")
@@ -91,6 +105,7 @@ class AwaitableGetDeploymentJobResultsResult(GetDeploymentJobResultsResult):
         return GetDeploymentJobResultsResult(
             asset_count=self.asset_count,
             assets=self.assets,
+            assets_reported=self.assets_reported,
             created_by=self.created_by,
             created_on=self.created_on,
             id=self.id,
@@ -113,6 +128,7 @@ def get_deployment_job_results(job_id: Optional[_builtins.str] = None,
     return AwaitableGetDeploymentJobResultsResult(
         asset_count=pulumi.get(__ret__, 'asset_count'),
         assets=pulumi.get(__ret__, 'assets'),
+        assets_reported=pulumi.get(__ret__, 'assets_reported'),
         created_by=pulumi.get(__ret__, 'created_by'),
         created_on=pulumi.get(__ret__, 'created_on'),
         id=pulumi.get(__ret__, 'id'),
@@ -132,6 +148,7 @@ def get_deployment_job_results_output(job_id: pulumi.Input[Optional[_builtins.st
     return __ret__.apply(lambda __response__: GetDeploymentJobResultsResult(
         asset_count=pulumi.get(__response__, 'asset_count'),
         assets=pulumi.get(__response__, 'assets'),
+        assets_reported=pulumi.get(__response__, 'assets_reported'),
         created_by=pulumi.get(__response__, 'created_by'),
         created_on=pulumi.get(__response__, 'created_on'),
         id=pulumi.get(__response__, 'id'),
