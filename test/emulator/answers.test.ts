@@ -1,18 +1,12 @@
 // Answers qualysdk 0.3.17 reads, checked on the wire: list rows, runs, and the results summary on
 // both methods (test/qualysdk drives the same routes with qualysdk itself).
-import { PmEmulator, startEmulator } from "./server";
-import { wire, wireToken } from "../helpers/wire";
+import type { PmEmulator } from "./server";
+import { onTheWire, wire } from "../helpers/wire";
 
+const wired = onTheWire();
 let emulator: PmEmulator;
 let token: string;
-beforeAll(async () => {
-    emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-    emulator.reset();
-    token = await wireToken(emulator.url);
-});
+beforeEach(() => ({ emulator, token } = wired));
 
 const JOB = { name: "answers", platform: "Linux", type: "Install", scheduleType: "Daily", startDateTime: "2030-1-6 02:00:00 AM", recurring: true, status: "Disabled", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] };
 const call = (method: string, path: string, body?: unknown) => wire(emulator.url, method, path, { token, body });

@@ -1,18 +1,12 @@
 // The two switches of the server's own habits, seen through HTTP: a clock that is not this
 // machine's (skewClock) and a server that normalises the names it stores (rewriteNames).
-import { PmEmulator, startEmulator } from "./server";
-import { wire, wireToken } from "../helpers/wire";
+import type { PmEmulator } from "./server";
+import { onTheWire, wire, wireToken } from "../helpers/wire";
 
+const wired = onTheWire();
 let emulator: PmEmulator;
 let token: string;
-beforeAll(async () => {
-    emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-    emulator.reset();
-    token = await wireToken(emulator.url);
-});
+beforeEach(() => ({ emulator, token } = wired));
 
 const DAY = 24 * 3600 * 1000;
 const JOB = { name: "clock", platform: "Linux", type: "Install", scheduleType: "On-demand", status: "Disabled", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] };

@@ -1,19 +1,13 @@
 // What the emulator refuses loudly, as Qualys does (rules.ts): a 400 in the PM API's JSON error
 // shape, `{_error: {errorCode, message}}`, and nothing stored.
-import { PmEmulator, startEmulator } from "./server";
-import { wire, wireToken } from "../helpers/wire";
+import type { PmEmulator } from "./server";
+import { onTheWire, wire } from "../helpers/wire";
 import { seed } from "../helpers/fixtures";
 
+const wired = onTheWire();
 let emulator: PmEmulator;
 let token: string;
-beforeAll(async () => {
-    emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-    emulator.reset();
-    token = await wireToken(emulator.url);
-});
+beforeEach(() => ({ emulator, token } = wired));
 
 const JOB = { name: "rules", platform: "Windows", type: "Install", scheduleType: "On-demand", status: "Disabled" };
 const call = (method: string, path: string, body?: unknown) => wire(emulator.url, method, path, { token, body });

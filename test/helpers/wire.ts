@@ -1,6 +1,7 @@
 // Raw HTTP to the emulator, for the tests that check what goes over the wire (test/emulator):
 // no client in between, so a status, a header or a key the server adds is seen as it is sent.
 import * as http from "node:http";
+import { PmEmulator, startEmulator } from "../emulator/server";
 
 export interface WireAnswer {
     status: number;
@@ -37,4 +38,18 @@ export async function wireToken(baseUrl: string): Promise<string> {
     const answer = await wire(baseUrl, "POST", "/auth", { body: new URLSearchParams({ username: "demo-user", password: "demo-password", token: "true" }).toString() });
     if (answer.status !== 201) throw new Error(`/auth answered ${answer.status}`);
     return answer.body;
+}
+
+/** The emulator a wire test talks to: started once for the file, reset before each test, with a fresh JWT. */
+export function onTheWire(): { emulator: PmEmulator; token: string } {
+    const state = {} as { emulator: PmEmulator; token: string };
+    beforeAll(async () => {
+        state.emulator = await startEmulator();
+    });
+    afterAll(() => state.emulator.close());
+    beforeEach(async () => {
+        state.emulator.reset();
+        state.token = await wireToken(state.emulator.url);
+    });
+    return state;
 }
