@@ -1,0 +1,55 @@
+// Attacks on one job, one owner through the real Pulumi engine against the emulator: sequences of
+// engine operations an unlucky operator runs. After every operation: no id held by two resources,
+// no recorded job missing from Qualys, no job in Qualys that no resource records.
+import { PmEmulator, startEmulator } from "../emulator/server";
+import { Declared, linuxMakeCache } from "../helpers/jobs";
+import { EngineStack, engineSuite } from "./cli";
+import { emulatorStack, keepAndRemove, programOf, recordedJobs } from "./program";
+
+const { binDir, describeWithCli } = engineSuite("test/e2e/attack (ownership attacks, through the real Pulumi engine)");
+
+let emulator: PmEmulator;
+let declared: Declared[] = [];
+let env: EngineStack;
+const URN = (name: string) => `urn:pulumi:test::qualys-pm-e2e::pulumi-nodejs:dynamic/qualys:DeploymentJob::${name}`;
+const weekly = (extra = {}) => linuxMakeCache({ name: "x", scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: ["Sunday"], ...extra });
+const unescaped = (text: string) => text.replace(/\\"/g, '"');
+
+type Outcome = { ok: true } | { ok: false; message: string };
+
+async function step(op: () => Promise<unknown>): Promise<Outcome> {
+    const outcome: Outcome = await env.run(op() as Promise<{ stdout: string; stderr: string }>).then(() => ({ ok: true as const }), (e: Error) => ({ ok: false as const, message: unescaped(String(e.message)) }));
+    const state = Object.values(await recordedJobs(env)).map((r) => r.id.toLowerCase());
+    const qualys = emulator.jobs().map((j) => j.id.toLowerCase());
+    expect({
+        shared: state.filter((id, i) => state.indexOf(id) !== i).length,
+        lost: state.filter((id) => !qualys.includes(id)).length,
+        nowhere: qualys.filter((id) => !state.includes(id)).length,
+    }).toEqual({ shared: 0, lost: 0, nowhere: 0 });
+    return outcome;
+}
+
+describeWithCli("ownership attacks", () => {
+    jest.setTimeout(300_000);
+    beforeAll(async () => {
+        emulator = await startEmulator();
+    });
+    afterAll(() => emulator.close());
+    beforeEach(async () => {
+        emulator.reset();
+        const name = expect.getState().currentTestName!.replace(/\W+/g, "-").slice(0, 40);
+        env = await emulatorStack(binDir!, name, emulator, programOf(() => declared));
+    });
+    afterEach(() => keepAndRemove(env, "e2e-attack"));
+
+    test("a resource that adopted its job (adoptJobId left in the program), then pulumi up --replace, does not lose the job", async () => {
+        const made = emulator.seedJob({ name: "x", platform: "Linux", type: "Install", status: "Disabled", scheduleType: "Weekly", recurring: true,
+            startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: "1,0,0,0,0,0,0", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"],
+            preDeployActions: [{ action: "Run Script", params: { actionItem: "makecache Pre-Action", remediationScope: false, defaultScriptType: "MakeCache" }, scriptType: "sh", script: "" }] });
+        declared = [{ name: "a", args: weekly({ adoptJobId: made }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        expect((await recordedJobs(env)).a.id).toBe(made);
+        // The operator replaces the resource (to start over with a fresh job), adoptJobId still in the program.
+        await step(() => env.stack.up({ replace: [URN("a")] }));
+    });
+});
