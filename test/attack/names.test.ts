@@ -2,7 +2,7 @@
 // or stripped of characters), through the core lifecycle against the emulator, the engine's calls
 // made by hand: check, create (its partial create recorded as the engine would), update.
 import { PmClient } from "../../provider/core/client";
-import { checkJob, createJob, JobInitError, updateJob } from "../../provider/core/lifecycle";
+import { checkJob, createJob, JobInitError, readJob, updateJob } from "../../provider/core/lifecycle";
 import { AdaptivePacer } from "../../provider/core/throttle";
 import { toRequest } from "../../provider/core/payload";
 import { PmEmulator, startEmulator } from "../emulator/server";
@@ -78,5 +78,86 @@ describe("a server that stores a name changed beyond HTML escaping (angle bracke
         // The next up: nothing recorded means the engine calls create again.
         if (!recorded.length) await engineCreate(client, checked(weekly({ name: "Patch <prod>" })));
         expect(emulator.jobs().map((j) => j.id)).toEqual(recorded.length ? recorded : ["<the first job, recorded>"]);
+    });
+});
+
+describe("the compare-and-swap of an update", () => {
+    test("after an update whose PATCH was applied but never recorded (a killed provider), the same up again is not stopped as an edit made in Qualys: Qualys already holds the program's values", async () => {
+        const client = api();
+        const created = await engineCreate(client, checked(weekly({ name: "plain" })));
+        if (!("id" in created)) throw created.error;
+        // The PATCH of `timeout: 4` reached Qualys; the provider was killed before the engine recorded its outputs.
+        emulator.editJob(created.id, (j) => {
+            j.timeout = 4;
+            j.timeoutUnit = "HOURS";
+        });
+        const outs = await updateJob(client, created.id, created.outs, checked(weekly({ name: "plain", timeout: 4 }), created.outs));
+        expect(outs.timeout).toBe(4);
+    });
+
+    test("a value someone set in Qualys that is neither the state's nor the program's still stops the update, naming it", async () => {
+        const client = api();
+        const created = await engineCreate(client, checked(weekly({ name: "plain" })));
+        if (!("id" in created)) throw created.error;
+        emulator.editJob(created.id, (j) => {
+            j.timeout = 6;
+            j.timeoutUnit = "HOURS";
+        });
+        await expect(updateJob(client, created.id, created.outs, checked(weekly({ name: "plain", timeout: 4 }), created.outs))).rejects.toThrow("timeout is 6 in Qualys, not set in the state");
+        expect(emulator.state.jobs.get(created.id)).toMatchObject({ timeout: 6 });
+    });
+});
+
+describe("the compare-and-swap against the server's answers for every field", () => {
+    const rich = {
+        Windows: {
+            name: "rich windows", platform: "Windows", description: "d & <e>", assetIds: ["FFB6AA16-F342-4F94-99C1-3AE941CE6357", "08a028e6-7e1d-4dbf-b040-48d9059dee08"],
+            assetTagIds: ["11111111-2222-4333-8444-555555555555"], exclusionAssetIds: ["21111111-2222-4333-8444-555555555555"],
+            approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"], coAuthorUserIds: ["31111111-2222-4333-8444-555555555555"],
+            scheduleType: "Monthly", startDateTime: "2030-01-06 02:00:00 AM", timezoneType: "SPECIFIC_TZ", timezone: "America/New_York",
+            patchTuesdayPlusXDays: 3, timeout: 6, timeoutUnit: "HOURS", downloadRandomizeTime: 30, downloadRandomizeTimeUnit: "MINUTES",
+            preDeployment: { userMessage: "before", deferment: { count: 2, interval: 30, intervalUnit: "MINUTES" } },
+            postDeployment: { suppressReboots: true, rebootCountdown: { interval: 5, intervalUnit: "MINUTES", userMessage: "soon" } },
+            notification: { emails: ["b@example.com", "a@example.com"], onJobStart: true, completedPercentage: 50 },
+            preDeployActions: [{ description: "pre", scriptType: "powershell", script: "Write-Output hello" }],
+            postDeployActions: [{ scriptType: "powershell", script: "aGVsbG8gd29ybGQ=" }],
+            opportunisticDownloads: true, minimizeWindow: true, reattemptFailedPatches: { noOfReattempts: 2, exponentialBackoffInterval: 5 },
+            customPatchURLId: 7,
+        },
+        Linux: {
+            name: "rich linux", platform: "Linux", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"], packageCacheUpdate: true, continueOnPatchFailure: true,
+            scheduleType: "Weekly", startDateTime: "2030-1-6 02:00:00 PM", recurringWeekDays: ["Saturday", "Monday"],
+            isDynamicPatchesQQL: true, dynamicPatchesQQL: "vendorSeverity:Critical", additionalDynamicPatchesQQL: "isSuperseded:false", additionalDynamicQQLType: 2,
+            preDeployActions: [{ description: "pre", scriptType: "sh", script: "echo hi" }],
+            notification: { emails: ["ops@example.com"], onJobComplete: true },
+        },
+    };
+    test.each(["Windows", "Linux"] as const)("a %s job with every kind of field: three one-field updates, a refresh between, none stopped as an edit in Qualys", async (platform) => {
+        const client = api();
+        const args = rich[platform] as any;
+        const created = await engineCreate(client, checked(args));
+        if (!("id" in created)) throw created.error;
+        let outs = created.outs;
+        for (const [i, change] of [{ timeout: 8 }, { description: "other" }, { minimizeWindow: false, timeout: 9 }].entries()) {
+            const news = checked({ ...args, ...change }, outs);
+            outs = await updateJob(client, created.id, outs, news);
+            if (i === 1) {
+                outs = (await readJob(client, created.id, outs))!.props;
+            }
+        }
+        expect(emulator.state.jobs.get(created.id)).toMatchObject({ timeout: 9 });
+    });
+});
+
+describe("the lost-answer lookup's clock", () => {
+    test("a dropped create answer, the job's stamp from a clock 5 s behind the one that writes the Date header (the PM service and its gateway): one job, recorded", async () => {
+        emulator.onApplied("create", 1, () => {
+            for (const job of emulator.jobs()) job.createdBy = { ...job.createdBy, date: job.createdBy.date - 5_000 };
+        });
+        emulator.dropAfterApply("create", 1);
+        const result = await engineCreate(api(), checked(weekly({ name: "plain" })));
+        expect(emulator.counts().create).toBe(1);
+        expect(emulator.jobs()).toHaveLength(1);
+        expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
     });
 });

@@ -42,7 +42,7 @@ describeWithCli("ownership attacks", () => {
     });
     afterEach(() => keepAndRemove(env, "e2e-attack"));
 
-    test("a resource that adopted its job (adoptJobId left in the program), then pulumi up --replace, does not lose the job", async () => {
+    test("a resource that adopted its job (adoptJobId left in the program, as the adopt command writes it), then pulumi up --replace, does not lose the job", async () => {
         const made = emulator.seedJob({ name: "x", platform: "Linux", type: "Install", status: "Disabled", scheduleType: "Weekly", recurring: true,
             startDateTime: "2030-1-6 02:00:00 AM", recurringWeekDays: "1,0,0,0,0,0,0", assetIds: ["08a028e6-7e1d-4dbf-b040-48d9059dee08"],
             preDeployActions: [{ action: "Run Script", params: { actionItem: "makecache Pre-Action", remediationScope: false, defaultScriptType: "MakeCache" }, scriptType: "sh", script: "" }] });
@@ -50,6 +50,48 @@ describeWithCli("ownership attacks", () => {
         expect(await step(() => env.stack.up())).toEqual({ ok: true });
         expect((await recordedJobs(env)).a.id).toBe(made);
         // The operator replaces the resource (to start over with a fresh job), adoptJobId still in the program.
-        await step(() => env.stack.up({ replace: [URN("a")] }));
+        // The engine re-creates it with no old inputs and no diff: the create adopts the job again, and
+        // the delete of the old resource's id leaves that job to the resource that now holds it.
+        expect(await step(() => env.stack.up({ replace: [URN("a")] }))).toEqual({ ok: true });
+        expect(emulator.jobs().map((j) => j.id)).toEqual([made]);
+        expect((await recordedJobs(env)).a.id).toBe(made);
+        // A fresh job: adoptJobId removed; the replacement then stops on the old job's name, naming deleteBeforeReplace.
+        declared = [{ name: "a", args: weekly() }];
+        const again = await step(() => env.stack.up({ replace: [URN("a")] }));
+        expect(again.ok ? "" : again.message).toContain("give it `deleteBeforeReplace: true`");
+        declared = [{ name: "a", args: weekly(), deleteBeforeReplace: true }];
+        expect(await step(() => env.stack.up({ replace: [URN("a")] }))).toEqual({ ok: true });
+        const [fresh] = emulator.jobs();
+        expect(fresh.id).not.toBe(made);
+        expect((await recordedJobs(env)).a.id).toBe(fresh.id);
+        await env.run(env.stack.preview({ expectNoChanges: true }));
+    });
+
+    test("a resource renamed without an alias, the stop's adoptJobId way taken instead, keeps its job: the old name's delete leaves the job adopted in the same up", async () => {
+        declared = [{ name: "a", args: weekly({ status: "Enabled" }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        const [job] = emulator.jobs();
+        declared = [{ name: "b", args: weekly({ status: "Enabled" }) }];
+        const stopped = await step(() => env.stack.up());
+        expect(stopped.ok ? "" : stopped.message).toContain(`set \`adoptJobId: "${job.id}"\``);
+        declared = [{ name: "b", args: weekly({ status: "Enabled", adoptJobId: job.id }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        expect(Object.fromEntries(Object.entries(await recordedJobs(env)).map(([n, r]) => [n, r.id]))).toEqual({ b: job.id });
+        expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
+        expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
+    });
+
+    test("pulumi up --replace of a resource that made its job stops before any write and names deleteBeforeReplace, which then replaces it", async () => {
+        declared = [{ name: "a", args: weekly({ status: "Enabled" }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        const [old] = emulator.jobs();
+        const replaced = await step(() => env.stack.up({ replace: [URN("a")] }));
+        expect(replaced.ok ? "" : replaced.message).toContain(`Qualys already holds a Linux job named "x": ${old.id}`);
+        expect(replaced.ok ? "" : replaced.message).toContain("give it `deleteBeforeReplace: true`");
+        declared = [{ name: "a", args: weekly({ status: "Enabled" }), deleteBeforeReplace: true }];
+        expect(await step(() => env.stack.up({ replace: [URN("a")] }))).toEqual({ ok: true });
+        const [fresh] = emulator.jobs();
+        expect(fresh.id).not.toBe(old.id);
+        expect(emulator.enablesApplied()).toEqual({ [old.id]: 1, [fresh.id]: 1 });
     });
 });

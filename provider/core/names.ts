@@ -1,0 +1,41 @@
+// Job names as a server may store them. Qualys may keep a name other than the one sent (HTML
+// entities for `&`, `<`, `>`, white space collapsed, a Unicode form): the name it holds is still the
+// name the program gave, and neither a lookup by name nor a comparison with the state may take that
+// rewriting for another job or for an edit made in Qualys.
+
+/** Two names that differ only as a server may rewrite one on the way in: HTML entities, white space, Unicode form. */
+export function storedAs(stored: string, sent: string): boolean {
+    return rewritable(stored) === rewritable(sent);
+}
+
+/** Two names that are one job's for ownership (the same-name stop, the lost-answer lookup): `storedAs`, and case. */
+export function sameName(stored: string, sent: string): boolean {
+    return rewritable(stored).toLowerCase() === rewritable(sent).toLowerCase();
+}
+
+function rewritable(name: string): string {
+    return decodeEntities(name).normalize("NFKC").replace(/\s+/gu, " ").trim();
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+function decodeEntities(text: string): string {
+    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
+        if (code[0] !== "#") return ENTITIES[code.toLowerCase()] ?? entity;
+        const point = code[1].toLowerCase() === "x" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+        return point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+    });
+}
+
+/**
+ * The job-list filters that find a job of `name` however the server stored it: the name as sent,
+ * and, when the name holds anything a server may rewrite, its longest run of letters and digits
+ * (the filter matches a part of the name: client.ts jobsNamed checks each row), or no filter at all
+ * when it has none.
+ */
+export function lookupTerms(name: string): (string | undefined)[] {
+    if (rewritable(name) === name && !/[&<>"']/.test(name)) return [name];
+    const runs = name.match(/[A-Za-z0-9_.-]+/g) ?? [];
+    const longest = runs.sort((a, b) => b.length - a.length)[0];
+    return [name, longest];
+}
