@@ -285,10 +285,11 @@ export class PmClient {
      * Whether the server created `job` after the moment `localTime` (this machine's clock), judged on
      * the server's clock from its last `Date` header; undefined when it cannot be told (no `Date`
      * yet, or no creation time in the job). Never this machine's clock against the server's.
+     * `slackMs`: how much earlier a creation stamp still counts (CLOCK_SLACK_MS by default).
      */
-    createdAfter(job: ApiJob, localTime: number): boolean | undefined {
+    createdAfter(job: ApiJob, localTime: number, slackMs = CLOCK_SLACK_MS): boolean | undefined {
         const created = job.createdBy?.date;
         const sent = this.transport.serverTime(localTime);
-        return typeof created !== "number" || sent === undefined ? undefined : created >= sent - CLOCK_SLACK_MS;
+        return typeof created !== "number" || sent === undefined ? undefined : created >= sent - slackMs;
     }
 }

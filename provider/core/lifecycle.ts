@@ -10,7 +10,7 @@
 import { checkedJobId, isEnabled, PmClient } from "./client";
 import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
 import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
-import { sameName } from "./names";
+import { madeFrom } from "./names";
 import { adoptedHere, alreadyExists, noteAdopted, noteDeleted, noteInState, seenInState } from "./ownership";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
 import { show } from "./quote";
@@ -89,6 +89,9 @@ async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: Ap
     return { id: job.id as string, outs: outputsOf(inputs, { ...job, status: "Enabled" }) };
 }
 
+/** A create answer comes from this POST: only the `Date` header's whole seconds are allowed for. */
+const STRICT = 1_000;
+
 /**
  * POSTs the job. After an uncertain answer, the job this POST made is looked for by what was sent,
  * created since the POST on the server's clock, Disabled. An answer that differs from what was sent
@@ -103,10 +106,10 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
     const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
     const stored = job.name === body.name ? job : await api.getJob(job.id);
-    // Made since the POST on the server's clock: this POST's job, whatever name the server gave it.
-    // Without that evidence, its name must be the one sent up to the server's rewriting.
-    const made = stored ? api.createdAfter(stored, sentAt) : false;
-    if (!stored || stored.platform !== body.platform || made === false || (made === undefined && !sameName(String(stored.name), String(body.name)))) {
+    // This POST's job: not made before the POST on the server's clock, and named as sent up to the
+    // server's rewriting (entities, white space, case, characters dropped): a job of another name
+    // made a moment before is another resource's.
+    if (!stored || stored.platform !== body.platform || !madeFrom(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt, STRICT) === false) {
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }

@@ -13,6 +13,19 @@ export function sameName(stored: string, sent: string): boolean {
     return rewritable(stored).toLowerCase() === rewritable(sent).toLowerCase();
 }
 
+/**
+ * A name the server may have made of `sent` on the way in: `sameName`, or `sent` with characters
+ * dropped (markup stripped, the name cut short), in order. Judges a create answer whose name is not
+ * the one sent; never a lookup.
+ */
+export function madeFrom(stored: string, sent: string): boolean {
+    if (sameName(stored, sent)) return true;
+    const [short, long] = [rewritable(stored).toLowerCase(), rewritable(sent).toLowerCase()];
+    let at = 0;
+    for (const c of long) if (at < short.length && c === short[at]) at++;
+    return short.length > 0 && at === short.length;
+}
+
 function rewritable(name: string): string {
     return decodeEntities(name).normalize("NFKC").replace(/\s+/gu, " ").trim();
 }

@@ -161,3 +161,45 @@ describe("the lost-answer lookup's clock", () => {
         expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
     });
 });
+
+describe("a gateway that gives up on a create its PM service still completes", () => {
+    test("a 504 answered while the create is still being applied: the lookup waits for it, one job, recorded", async () => {
+        const http = await import("node:http");
+        const target = new URL(emulator.url);
+        let tricked = false;
+        // A gateway in front of the emulator: the first create is answered 504 at once, and reaches the PM service 400 ms later.
+        const gateway = http.createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c) => chunks.push(c));
+            req.on("end", () => {
+                const forward = (answer?: typeof res) => {
+                    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+                        if (!answer) return void r.resume();
+                        answer.writeHead(r.statusCode!, r.headers);
+                        r.pipe(answer);
+                    });
+                    up.end(Buffer.concat(chunks));
+                };
+                if (!tricked && req.method === "POST" && req.url === "/pm/v1/deploymentjob") {
+                    tricked = true;
+                    res.writeHead(504, { "content-type": "text/plain", date: new Date().toUTCString() }).end("Gateway Timeout");
+                    setTimeout(() => forward(), 400);
+                    return;
+                }
+                forward(res);
+            });
+        });
+        await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+        try {
+            const port = (gateway.address() as import("node:net").AddressInfo).port;
+            const client = new PmClient({ gatewayUrl: `http://127.0.0.1:${port}`, username: "demo-user", password: "demo-password", backoffBaseMs: 5, requestTimeoutMs: 2_000 } as any, { pacer: new AdaptivePacer() });
+            const result = await engineCreate(client, checked(weekly({ name: "plain" })));
+            await new Promise((resolve) => setTimeout(resolve, 600));
+            expect(emulator.jobs()).toHaveLength(1);
+            expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
+        } finally {
+            gateway.closeAllConnections();
+            await new Promise((resolve) => gateway.close(resolve));
+        }
+    });
+});
