@@ -125,9 +125,9 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
 async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>) {
     const id = inputs.adoptJobId!;
     if (seenInState(id)) {
-        throw new Error(`adoptJobId: job ${id} is already held by a resource of this stack, this one if it is being replaced (pulumi up --replace, replaceOnChanges): ` +
-            "adopting it would give one job to two resources, and a replacement's delete would delete the job just adopted. Nothing was written. " +
-            "Remove adoptJobId from the program (it served its first up; it is never a change), then run pulumi up again");
+        throw new Error(`adoptJobId: job ${id} is already held by a resource of this stack: adopting it would give one job to two resources ` +
+            "(deleting either would delete the other's job). Nothing was written. A renamed resource keeps its job with " +
+            '`aliases: [{ name: "<its old name>" }]`; otherwise remove adoptJobId, or set it to a job no resource holds');
     }
     const job = await api.getJob(id);
     if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);

@@ -162,44 +162,82 @@ describe("the lost-answer lookup's clock", () => {
     });
 });
 
-describe("a gateway that gives up on a create its PM service still completes", () => {
-    test("a 504 answered while the create is still being applied: the lookup waits for it, one job, recorded", async () => {
-        const http = await import("node:http");
-        const target = new URL(emulator.url);
-        let tricked = false;
-        // A gateway in front of the emulator: the first create is answered 504 at once, and reaches the PM service 400 ms later.
-        const gateway = http.createServer((req, res) => {
-            const chunks: Buffer[] = [];
-            req.on("data", (c) => chunks.push(c));
-            req.on("end", () => {
-                const forward = (answer?: typeof res) => {
-                    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-                        if (!answer) return void r.resume();
-                        answer.writeHead(r.statusCode!, r.headers);
-                        r.pipe(answer);
-                    });
-                    up.end(Buffer.concat(chunks));
-                };
-                if (!tricked && req.method === "POST" && req.url === "/pm/v1/deploymentjob") {
-                    tricked = true;
-                    res.writeHead(504, { "content-type": "text/plain", date: new Date().toUTCString() }).end("Gateway Timeout");
-                    setTimeout(() => forward(), 400);
-                    return;
-                }
-                forward(res);
-            });
+/**
+ * A gateway in front of the emulator that answers the first request `trick` accepts 504 at once and
+ * hands it to the PM service (the emulator) 400 ms later; every other request goes through.
+ */
+async function lateGateway(trick: (method: string, url: string) => boolean) {
+    const http = await import("node:http");
+    const target = new URL(emulator.url);
+    let tricked = false;
+    const gateway = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c) => chunks.push(c));
+        req.on("end", () => {
+            const forward = (answer?: typeof res) => {
+                const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+                    if (!answer) return void r.resume();
+                    answer.writeHead(r.statusCode!, r.headers);
+                    r.pipe(answer);
+                });
+                up.end(Buffer.concat(chunks));
+            };
+            if (!tricked && trick(req.method!, req.url!)) {
+                tricked = true;
+                res.writeHead(504, { "content-type": "text/plain", date: new Date().toUTCString() }).end("Gateway Timeout");
+                setTimeout(() => forward(), 400);
+                return;
+            }
+            forward(res);
         });
-        await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    const port = (gateway.address() as import("node:net").AddressInfo).port;
+    return {
+        client: new PmClient({ gatewayUrl: `http://127.0.0.1:${port}`, username: "demo-user", password: "demo-password", backoffBaseMs: 5, requestTimeoutMs: 2_000 } as any, { pacer: new AdaptivePacer() }),
+        close: async () => {
+            gateway.closeAllConnections();
+            await new Promise((resolve) => gateway.close(resolve));
+        },
+    };
+}
+
+describe("a gateway that gives up on a call its PM service still completes", () => {
+    test("a 504 answered while the create is still being applied: the lookup waits for it, one job, recorded", async () => {
+        const gateway = await lateGateway((method, url) => method === "POST" && url === "/pm/v1/deploymentjob");
         try {
-            const port = (gateway.address() as import("node:net").AddressInfo).port;
-            const client = new PmClient({ gatewayUrl: `http://127.0.0.1:${port}`, username: "demo-user", password: "demo-password", backoffBaseMs: 5, requestTimeoutMs: 2_000 } as any, { pacer: new AdaptivePacer() });
-            const result = await engineCreate(client, checked(weekly({ name: "plain" })));
+            const result = await engineCreate(gateway.client, checked(weekly({ name: "plain" })));
             await new Promise((resolve) => setTimeout(resolve, 600));
             expect(emulator.jobs()).toHaveLength(1);
             expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
         } finally {
-            gateway.closeAllConnections();
-            await new Promise((resolve) => gateway.close(resolve));
+            await gateway.close();
         }
+    });
+
+    test("a 504 answered while the enable is still being applied: the job is enabled once, and recorded Enabled", async () => {
+        const gateway = await lateGateway((method, url) => method === "POST" && url.endsWith("/update/status/Enabled"));
+        try {
+            const result = await engineCreate(gateway.client, checked(weekly({ name: "plain", status: "Enabled" })));
+            await new Promise((resolve) => setTimeout(resolve, 600));
+            expect(emulator.jobs()).toHaveLength(1);
+            expect(emulator.enablesApplied()).toEqual({ [emulator.jobs()[0].id]: 1 });
+            expect("id" in result ? result.outs.status : result.error.message).toBe("Enabled");
+        } finally {
+            await gateway.close();
+        }
+    });
+});
+
+describe("adoptJobId and the jobs a process saw in the state", () => {
+    test("adoptJobId naming the job another resource holds (read by this up's refresh) is refused before any write", async () => {
+        const client = api();
+        const created = await engineCreate(client, checked(weekly({ name: "held" })));
+        if (!("id" in created)) throw created.error;
+        // pulumi up --refresh: the holder's read, then a new resource's create with the holder's id.
+        await readJob(client, created.id, created.outs);
+        const mark = emulator.requests.length;
+        await expect(createJob(client, checked(weekly({ name: "held", adoptJobId: created.id })))).rejects.toThrow(`adoptJobId: job ${created.id} is already held by a resource of this stack`);
+        expect(emulator.requests.slice(mark).filter((r) => ["create", "update", "status", "delete"].includes(r.route))).toEqual([]);
     });
 });
