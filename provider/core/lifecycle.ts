@@ -103,7 +103,8 @@ const STRICT = 1_000;
 async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>): Promise<ApiJob> {
     const body = requestBody({ ...inputs, status: "Disabled" });
     const sentAt = api.now();
-    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
+    // A job the lookup found bears the name sent up to the server's rewriting (client.ts jobsNamed): the rest must be as sent.
+    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).every((k) => k === "name"));
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
     const stored = job.name === body.name ? job : await api.getJob(job.id);
     // This POST's job: not made before the POST on the server's clock, and named as sent up to the

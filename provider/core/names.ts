@@ -42,13 +42,15 @@ function decodeEntities(text: string): string {
 
 /**
  * The job-list filters that find a job of `name` however the server stored it: the name as sent,
- * and, when the name holds anything a server may rewrite, its longest run of letters and digits
+ * and, when the name holds anything a server may rewrite (an entity character, white space to
+ * collapse, another Unicode form), its longest run of letters and digits as sent and in lower case
  * (the filter matches a part of the name: client.ts jobsNamed checks each row), or no filter at all
- * when it has none.
+ * when it has none. A name with none of those is looked up once: a list call more for every create
+ * would cost a rate-limited tenant dearly, and a search that ignores case (QQL's) finds a name the
+ * server lower-cased anyway.
  */
 export function lookupTerms(name: string): (string | undefined)[] {
     if (rewritable(name) === name && !/[&<>"']/.test(name)) return [name];
-    const runs = name.match(/[A-Za-z0-9_.-]+/g) ?? [];
-    const longest = runs.sort((a, b) => b.length - a.length)[0];
-    return [name, longest];
+    const longest = (name.match(/[A-Za-z0-9_.-]+/g) ?? []).sort((a, b) => b.length - a.length)[0];
+    return [...new Set([name, longest, longest?.toLowerCase()])];
 }

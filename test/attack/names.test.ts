@@ -44,6 +44,18 @@ describe("a server that HTML-escapes the names it stores", () => {
         expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
     });
 
+    test.each([
+        ["lower-cases", (name: string) => name.toLowerCase()],
+        ["collapses white space in", (name: string) => name.replace(/\s+/g, " ")],
+    ])("a server that %s names: a create whose answer is dropped makes one job, not two", async (_kind, rewrite) => {
+        emulator.rewriteNames(rewrite);
+        emulator.dropAfterApply("create", 1);
+        const result = await engineCreate(api(), checked(weekly({ name: "Patch  Weekly" })));
+        expect(emulator.counts().create).toBe(1);
+        expect(emulator.jobs()).toHaveLength(1);
+        expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
+    });
+
     test("a job of that name left by a killed run (stored escaped) stops the next create before any write", async () => {
         emulator.rewriteNames(escape);
         // The job a killed provider's POST made: in Qualys, recorded nowhere.
