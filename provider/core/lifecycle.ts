@@ -131,7 +131,7 @@ async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Recor
             '`aliases: [{ name: "<its old name>" }]`; otherwise remove adoptJobId, or set it to a job no resource holds');
     }
     const job = await api.getJob(id);
-    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
+    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id} (deleted, by pulumi destroy or in Qualys?): remove adoptJobId to create a new job, or set it to a job Qualys holds`);
     const changed = differences(inputs, job);
     if (isEnabled(job) && inputs.status !== "Enabled") changed.push("status");
     if (changed.length) {

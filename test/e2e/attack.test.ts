@@ -3,6 +3,7 @@
 // no recorded job missing from Qualys, no job in Qualys that no resource records.
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { Declared, linuxMakeCache } from "../helpers/jobs";
+import { toRequest } from "../../provider/core/payload";
 import { EngineStack, engineSuite } from "./cli";
 import { emulatorStack, keepAndRemove, programOf, recordedJobs } from "./program";
 
@@ -79,6 +80,30 @@ describeWithCli("ownership attacks", () => {
         expect(Object.fromEntries(Object.entries(await recordedJobs(env)).map(([n, r]) => [n, r.id]))).toEqual({ b: job.id });
         expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
         expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
+    });
+
+    test("a new platform under the same job name replaces the job (the new platform holds no job of that name): one job, recorded, no stop", async () => {
+        declared = [{ name: "a", args: weekly({ status: "Enabled" }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        const [old] = emulator.jobs();
+        declared = [{ name: "a", args: { ...weekly({ status: "Enabled" }), platform: "Windows", packageCacheUpdate: undefined, approvedPatches: ["444ba31a-0f94-3199-870e-ef8ab1a5a477"] } }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        const [fresh] = emulator.jobs();
+        expect(fresh).toMatchObject({ name: "x", platform: "Windows" });
+        expect(emulator.enablesApplied()).toEqual({ [old.id]: 1, [fresh.id]: 1 });
+        await env.run(env.stack.preview({ expectNoChanges: true }));
+    });
+
+    test("pulumi destroy, then pulumi up with adoptJobId still naming the deleted job: a stop that says to remove adoptJobId, nothing made", async () => {
+        const made = emulator.seedJob({ ...toRequest(weekly() as any) });
+        declared = [{ name: "a", args: weekly({ adoptJobId: made }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        expect(await step(() => env.stack.destroy())).toEqual({ ok: true });
+        const again = await step(() => env.stack.up());
+        expect(again.ok ? "" : again.message).toContain(`adoptJobId: Qualys has no deployment job ${made} (deleted, by pulumi destroy or in Qualys?): remove adoptJobId to create a new job`);
+        declared = [{ name: "a", args: weekly() }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        expect(emulator.jobs()).toHaveLength(1);
     });
 
     test("pulumi up --replace of a resource that made its job stops before any write and names deleteBeforeReplace, which then replaces it", async () => {
