@@ -106,6 +106,28 @@ describeWithCli("ownership attacks", () => {
         expect(emulator.jobs()).toHaveLength(1);
     });
 
+    // Known limit (test.failing: passes while it holds). A job is ownerless to the provider beyond
+    // its own stack: the stop's adoptJobId way ("made outside this stack") also takes a job another
+    // stack on the same tenant holds, and destroying either stack deletes the other's job. Lifting it
+    // needs a durable ownership mark in Qualys (say, a tag naming stack and resource).
+    test.failing("a second stack that follows the stop's adoptJobId way for a job the first stack holds does not come to share it", async () => {
+        declared = [{ name: "a", args: weekly() }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        const [job] = emulator.jobs();
+        let other: Declared[] = [{ name: "a", args: weekly() }];
+        const second = await emulatorStack(binDir!, "second-stack", emulator, programOf(() => other));
+        try {
+            const stopped = await second.run(second.stack.up()).then(() => "", (e: Error) => unescaped(String(e.message)));
+            expect(stopped).toContain(`set \`adoptJobId: "${job.id}"\``);
+            other = [{ name: "a", args: weekly({ adoptJobId: job.id }) }];
+            await second.run(second.stack.up()).catch(() => undefined);
+            await second.run(second.stack.destroy()).catch(() => undefined);
+            expect(emulator.jobs().map((j) => j.id)).toEqual([job.id]);
+        } finally {
+            await keepAndRemove(second, "e2e-attack");
+        }
+    });
+
     test("pulumi up --replace of a resource that made its job stops before any write and names deleteBeforeReplace, which then replaces it", async () => {
         declared = [{ name: "a", args: weekly({ status: "Enabled" }) }];
         expect(await step(() => env.stack.up())).toEqual({ ok: true });
