@@ -5,6 +5,7 @@
 import { isPmNotFound, QualysApiError } from "./errors";
 import { createOnce, enableOnce } from "./exactly-once";
 import type { ApiJob } from "./fields";
+import { lookupTerms, sameName } from "./names";
 import { readPages } from "./paging";
 import type { Clock, Pacer } from "./throttle";
 import { ClientSettings, Transport } from "./transport";
@@ -18,8 +19,16 @@ export type JobStatus = "Enabled" | "Disabled";
 const MAX_LIST_PAGES = 200;
 /** The PM API's "page too deep" error code, which qualysdk takes for the end of what can be pulled. */
 const PAGE_DEPTH_CODE = "2501";
-/** A `Date` header counts whole seconds: what a comparison with it allows for. */
-const DATE_RESOLUTION_MS = 1_000;
+/**
+ * What a comparison of a job's creation stamp with the `Date` header allows for: the header counts
+ * whole seconds, and it comes from the gateway while the stamp comes from the PM service, two hosts
+ * whose clocks may differ by seconds; judged too strictly, the POST's own job is taken for an older
+ * one and the POST is sent again (a second job). Generous on purpose: the create looked for a job of
+ * its name right before its POST and found none, so a job of that name stamped within this slack
+ * before the POST is this POST's or one that list did not show, and only one with the content sent,
+ * still Disabled, is taken (exactly-once.ts).
+ */
+const CLOCK_SLACK_MS = 60_000;
 
 /** The form of a deployment job id (a UUID, as every sample and qualysdk show). */
 export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,6 +76,21 @@ function unconfirmed(answer: unknown, id: string, bounded: (text: string) => str
     if (!mine) return `the answer does not name job ${id}`;
     if (mine.status !== "success") return `job ${id}: ${bounded(String(mine.message ?? mine.status))}`;
     return undefined;
+}
+
+/**
+ * The rows of `platform` named `name` up to a server's rewriting (names.ts sameName: HTML entities,
+ * white space, Unicode form, case), listed by each of names.ts lookupTerms: a filter may match more
+ * loosely, or miss a name stored rewritten.
+ */
+async function rowsNamed(list: (filter?: string) => Promise<ApiJob[]>, platform: string, name: string): Promise<ApiJob[]> {
+    const found = new Map<unknown, ApiJob>();
+    for (const term of lookupTerms(name)) {
+        for (const row of await list(term === undefined ? undefined : nameFilter(term))) {
+            if (typeof row?.name === "string" && sameName(row.name, name) && (row.platform === undefined || row.platform === platform)) found.set(row.id ?? row, row);
+        }
+    }
+    return [...found.values()];
 }
 
 /** The results summary as the gateway answers it, every page's asset results, and how many assets have reported. */
@@ -203,10 +227,9 @@ export class PmClient {
         });
     }
 
-    /** The tenant's jobs of `platform` named exactly `name` (the filter may match more loosely: each row is checked). */
-    async jobsNamed(platform: string, name: string): Promise<ApiJob[]> {
-        const rows = await this.listJobs({ platform, filter: nameFilter(name) });
-        return rows.filter((row) => row?.name === name && (row.platform === undefined || row.platform === platform));
+    /** The tenant's jobs of `platform` named `name` as a server may store it (names.ts): each row is checked. */
+    jobsNamed(platform: string, name: string): Promise<ApiJob[]> {
+        return rowsNamed((filter) => this.listJobs({ platform, filter }), platform, name);
     }
 
     /**
@@ -262,10 +285,11 @@ export class PmClient {
      * Whether the server created `job` after the moment `localTime` (this machine's clock), judged on
      * the server's clock from its last `Date` header; undefined when it cannot be told (no `Date`
      * yet, or no creation time in the job). Never this machine's clock against the server's.
+     * `slackMs`: how much earlier a creation stamp still counts (CLOCK_SLACK_MS by default).
      */
-    createdAfter(job: ApiJob, localTime: number): boolean | undefined {
+    createdAfter(job: ApiJob, localTime: number, slackMs = CLOCK_SLACK_MS): boolean | undefined {
         const created = job.createdBy?.date;
         const sent = this.transport.serverTime(localTime);
-        return typeof created !== "number" || sent === undefined ? undefined : created >= sent - DATE_RESOLUTION_MS;
+        return typeof created !== "number" || sent === undefined ? undefined : created >= sent - slackMs;
     }
 }

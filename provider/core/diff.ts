@@ -51,7 +51,7 @@ export function lockedRunOnceChanges(before: CanonicalInputs, after: CanonicalIn
             property,
             reason: `would start patching again: this edit ${replaces.length ? "replaces" : "turns"} the enabled ${before.scheduleType} job ` +
                 `${replaces.length ? "with a new" : "into an"} enabled ${after.scheduleType} job, which Qualys runs ${when}. ` +
-                "To run it on purpose, declare it as a new DeploymentJob (a new resource name) and remove this one",
+                "To run it on purpose, declare it as a new DeploymentJob (a new resource name and a job name of its own) and remove this one",
         });
     }
     if (!isRunOnce(before) || (replaces.length && !startsAgain)) return failures;

@@ -42,6 +42,14 @@ function mayBeApplied(error: unknown, path: string): error is QualysApiError {
     return error instanceof QualysApiError && isUncertain(error) && error.path === path && error.detail.sent !== false && error.detail.kind !== "unconfirmed";
 }
 
+/** A gateway's answers for an upstream it stopped waiting for (bad gateway, gateway timeout): the PM service may still apply the call. */
+const GAVE_UP = [502, 504];
+
+/** No answer from the PM service: none at all, a timeout, or a gateway that gave up waiting for it. It may still be applying the call. */
+function stillWorking(error: QualysApiError): boolean {
+    return error.status === undefined || error.detail.kind === "timeout" || GAVE_UP.includes(error.status);
+}
+
 /**
  * Creates a job. When the POST's outcome is unknown, the job may exist: look for it by what was
  * sent, created since the POST on the server's clock, and take it when `isOurs` says it is the job
@@ -60,9 +68,10 @@ export async function createOnce(api: ExactlyOnceApi, body: ApiJob, isOurs: (job
                     hint: `The job "${body.name}" may have been created; looking for it failed (${lookup.message}). Check the Qualys UI before running again` });
             });
             let found = await lookUp();
-            if (!found && (error.status === undefined || error.detail.kind === "timeout")) {
-                // No answer at all: the server may still be working on the POST. Give it one
-                // request timeout before concluding it was not created.
+            if (!found && stillWorking(error)) {
+                // No answer from the PM service (none at all, or a gateway that gave up waiting for
+                // it): it may still be working on the POST. Give it one request timeout before
+                // concluding it was not created.
                 await api.clock.sleep(api.requestTimeoutMs);
                 found = await lookUp();
             }
@@ -96,7 +105,12 @@ export async function enableOnce(api: ExactlyOnceApi, id: string, isEnabled: (jo
             return await api.postEnable(id);
         } catch (error) {
             if (!mayBeApplied(error, path)) throw error;
-            const job = await api.getJob(id);
+            let job = await api.getJob(id);
+            if (job && !isEnabled(job) && stillWorking(error)) {
+                // The PM service may still apply the enable: one request timeout, then read again.
+                await api.clock.sleep(api.requestTimeoutMs);
+                job = await api.getJob(id);
+            }
             if (!job) throw new QualysApiError({ method: "POST", path, status: error.status, apiMessage: `job ${id} is gone from Qualys`, attempts: attempt });
             if (isEnabled(job)) return;
             // Read as Disabled: the enable was not applied, so sending it again is safe.

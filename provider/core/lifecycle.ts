@@ -10,7 +10,8 @@
 import { checkedJobId, isEnabled, PmClient } from "./client";
 import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
 import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
-import { alreadyExists } from "./ownership";
+import { madeFrom } from "./names";
+import { adoptedHere, alreadyExists, noteAdopted, noteDeleted, noteInState, seenInState } from "./ownership";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
 import { show } from "./quote";
 import { CheckFailure, UNKNOWN, validateJobInputs } from "./validate";
@@ -50,7 +51,8 @@ export function checkJob(olds: object, given: Record<string, unknown>, declaredT
 }
 
 /** Which inputs changed between two recorded or checked sets of inputs, and which of those replace the job. */
-export function diffRecorded(olds: object, news: object) {
+export function diffRecorded(olds: object, news: object, id?: string) {
+    if (id) noteInState(id);
     // Both sides as recorded ones: the engine also diffs inputs it recorded as given (refresh compares
     // the inputs `pulumi import --file` took from the file; engine v3.274.1).
     return diffJob(fromState(olds), fromState(news));
@@ -87,6 +89,9 @@ async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: Ap
     return { id: job.id as string, outs: outputsOf(inputs, { ...job, status: "Enabled" }) };
 }
 
+/** A create answer comes from this POST: only the `Date` header's whole seconds are allowed for. */
+const STRICT = 1_000;
+
 /**
  * POSTs the job. After an uncertain answer, the job this POST made is looked for by what was sent,
  * created since the POST on the server's clock, Disabled. An answer that differs from what was sent
@@ -98,36 +103,25 @@ async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: Ap
 async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>): Promise<ApiJob> {
     const body = requestBody({ ...inputs, status: "Disabled" });
     const sentAt = api.now();
-    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).length === 0);
+    // A job the lookup found bears the name sent up to the server's rewriting (client.ts jobsNamed): the rest must be as sent.
+    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).every((k) => k === "name"));
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
     // The answer differs from what was sent (or leaves things out): what Qualys holds decides.
     const stored = await api.getJob(job.id);
-    if (!stored || stored.platform !== body.platform || !sameName(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt) === false) {
+    // This POST's job: not made before the POST on the server's clock, and named as sent up to the
+    // server's rewriting (entities, white space, case, characters dropped): a job of another name
+    // made a moment before is another resource's.
+    if (!stored || stored.platform !== body.platform || !madeFrom(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt, STRICT) === false) {
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }
     if (stored.name === body.name && differences(inputs, stored).length === 0) return stored;
-    const recorded = fromApiJob(stored, inputs);
+    // Recorded as Qualys holds it, its name too (not read back as the one sent): the difference is reported.
+    const recorded = fromApiJob(stored, { ...inputs, name: undefined });
     const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
         "It is recorded as Qualys holds it and was not enabled; the next pulumi up writes the program's values again", job.id,
         { ...outputsOf(recorded, stored), ...extraOutputs });
-}
-
-/** Two job names that differ only as a server may rewrite one: HTML entities, white space, Unicode form, case. */
-function sameName(stored: string, sent: string): boolean {
-    const plain = (name: string) => decodeEntities(name).normalize("NFKC").replace(/\s+/gu, " ").trim().toLowerCase();
-    return plain(stored) === plain(sent);
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
-
-function decodeEntities(text: string): string {
-    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, code: string) => {
-        if (code[0] !== "#") return ENTITIES[code.toLowerCase()] ?? entity;
-        const point = code[1].toLowerCase() === "x" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
-        return point <= 0x10ffff ? String.fromCodePoint(point) : entity;
-    });
 }
 
 /**
@@ -138,8 +132,13 @@ function decodeEntities(text: string): string {
  */
 async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>) {
     const id = inputs.adoptJobId!;
+    if (seenInState(id)) {
+        throw new Error(`adoptJobId: job ${id} is already held by a resource of this stack: adopting it would give one job to two resources ` +
+            "(deleting either would delete the other's job). Nothing was written. A renamed resource keeps its job with " +
+            '`aliases: [{ name: "<its old name>" }]`; otherwise remove adoptJobId, or set it to a job no resource holds');
+    }
     const job = await api.getJob(id);
-    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id}`);
+    if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id} (deleted, by pulumi destroy or in Qualys?): remove adoptJobId to create a new job, or set it to a job Qualys holds`);
     const changed = differences(inputs, job);
     if (changed.length) {
         throw new Error(`adoptJobId: job ${id} differs from the program in ${changed.join(", ")}; make the program match the job (pulumi refresh afterwards shows any later edit), or remove adoptJobId to create a new job`);
@@ -149,6 +148,7 @@ async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Recor
         throw new Error(`adoptJobId: job ${id} is ${held} in Qualys and the program declares it ${inputs.status ?? "Disabled"}; adoption writes nothing. ` +
             `Declare status: "${held}" to adopt it as it is${held === "Disabled" ? ", then set status: \"Enabled\" in a later pulumi up, whose plan shows the enable" : ""}`);
     }
+    noteAdopted(id);
     return { id, outs: outputsOf(inputs, job) };
 }
 
@@ -156,6 +156,7 @@ async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Recor
 export async function readJob(api: PmClient, id: string, props: object = {}) {
     const job = await api.getJob(checkedJobId(id, "read"));
     if (!job) return undefined;
+    noteInState(id);
     const inputs = fromApiJob(job, pickInputs(props));
     return { id, inputs, props: outputsOf(inputs, job) };
 }
@@ -166,14 +167,14 @@ export async function readJob(api: PmClient, id: string, props: object = {}) {
  * modelled field must still be as the state recorded it (compare-and-swap), or the update stops.
  */
 export async function updateJob(api: PmClient, id: string, olds: object, news: object): Promise<DeploymentJobOutputs> {
-    checkedJobId(id, "update");
+    noteInState(checkedJobId(id, "update"));
     const [before, after] = [fromState(olds), asCanonical(news)];
     if (before.status === "Enabled" && isRunOnce(before)) {
         throw new Error(`job ${id} is an enabled ${before.scheduleType} job; Qualys does not allow editing it`);
     }
     const current = await api.getJob(id);
     if (!current) throw new Error(`job ${id} is no longer in Qualys (deleted outside Pulumi?): run pulumi refresh to drop it from the state`);
-    const edited = editedInQualys(before, current);
+    const edited = editedInQualys(before, current, after);
     if (edited.length) {
         throw new Error(`job ${id} was changed in Qualys since the last refresh: ${edited.join("; ")}. Nothing was written, so that edit is not lost unseen. ` +
             "Run pulumi refresh (or pulumi up --refresh), review the drift it shows, then run pulumi up again");
@@ -184,11 +185,16 @@ export async function updateJob(api: PmClient, id: string, olds: object, news: o
     return { ...after, ...serverFacts({ ...current, ...known }) };
 }
 
-/** Each modelled field, status aside, where Qualys' job differs from what the state recorded, with both values. */
-function editedInQualys(recorded: CanonicalInputs, current: ApiJob): string[] {
+/**
+ * Each modelled field, status aside, where Qualys' job differs from what the state recorded, with
+ * both values; a field Qualys already holds as the program wants it is no loss (the PATCH of an
+ * update the engine never recorded, a killed provider's, or the same edit made in Qualys).
+ */
+function editedInQualys(recorded: CanonicalInputs, current: ApiJob, wanted: CanonicalInputs): string[] {
     const held = fromApiJob(current, recorded);
+    const notAsWanted = diffJob(held, wanted).changed;
     // Recorded first: a field the state leaves to Qualys (kept when absent) is not compared.
-    return diffJob(held, recorded).changed.filter((k) => k !== "status").map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
+    return diffJob(held, recorded).changed.filter((k) => k !== "status" && notAsWanted.includes(k)).map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
 }
 
 /** Room for one value in a message that sets two side by side: enough for a few ids, bounded for hostile text. */
@@ -221,7 +227,12 @@ async function applyUpdate(api: PmClient, id: string, current: ApiJob, before: C
     return job;
 }
 
-/** Deletes the job whose id this resource's state holds, and nothing else. */
+/**
+ * Deletes the job whose id this resource's state holds, and nothing else; a job another resource
+ * adopted in this same run is left to it (ownership.ts adoptedHere).
+ */
 export async function deleteJob(api: PmClient, id: string): Promise<void> {
-    await api.deleteJob(checkedJobId(id, "delete"));
+    if (adoptedHere(checkedJobId(id, "delete"))) return;
+    await api.deleteJob(id);
+    noteDeleted(id);
 }

@@ -9,6 +9,45 @@ import { checkedJobId, PmClient } from "./client";
 import type { ApiJob } from "./fields";
 import { show } from "./quote";
 
+/**
+ * Ids this provider process was shown in the state (a diff, a read, an update), less those it
+ * deleted. Never a reason to take a job, only to refuse one: `adoptJobId` naming a job a resource
+ * already holds (the resource itself, when `pulumi up --replace` re-creates it with the program's
+ * adoptJobId still set: the engine then deletes that job as the old one's) would give one job to two
+ * resources. A process not shown that resource cannot tell; the refusal is what it can add.
+ */
+const SEEN_IN_STATE = new Set<string>();
+
+export function noteInState(id: string): void {
+    SEEN_IN_STATE.add(id.toLowerCase());
+}
+
+export function noteDeleted(id: string): void {
+    SEEN_IN_STATE.delete(id.toLowerCase());
+}
+
+export function seenInState(id: string): boolean {
+    return SEEN_IN_STATE.has(id.toLowerCase());
+}
+
+/**
+ * Ids this provider process's creates recorded by adopting them (adoptJobId). The engine calls a
+ * replacement's create with no old inputs and no diff (`pulumi up --replace`, engine v3.274.1), so a
+ * program that keeps adoptJobId adopts the very job the old resource holds, and the engine then
+ * deletes the old resource's id: that is the job just adopted. So is the delete of a removed resource
+ * whose job another resource adopted in the same up. Such a delete leaves the job to the resource
+ * that now holds it.
+ */
+const ADOPTED_HERE = new Set<string>();
+
+export function noteAdopted(id: string): void {
+    ADOPTED_HERE.add(id.toLowerCase());
+}
+
+export function adoptedHere(id: string): boolean {
+    return ADOPTED_HERE.has(id.toLowerCase());
+}
+
 /** Jobs of one name read in full, at most, to name them in the stop. */
 const MAX_NAMED = 5;
 
@@ -32,6 +71,7 @@ export async function alreadyExists(api: PmClient, platform: string, name: strin
             "  - this resource was renamed in the program: give it `aliases: [{ name: \"<its old name>\" }]` so it keeps its job;\n" +
             `  - the job is left by an interrupted run (a provider or CLI killed before the id was recorded), or was made outside this stack: set \`adoptJobId: "${id}"\` on this resource (the program must match the job) and run pulumi up; ` +
             "after a killed CLI, `pulumi refresh --clear-pending-creates` then clears the pending create the engine warns about;\n" +
+            "  - this resource is being replaced (pulumi up --replace, replaceOnChanges) and that job is its own: give it `deleteBeforeReplace: true`, so the old job is deleted before the new one is created (a new job declared Enabled is enabled: an On-demand one runs at once);\n" +
             "  - or delete that job in Qualys, or give this resource a job name of its own",
     );
 }

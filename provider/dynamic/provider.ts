@@ -54,8 +54,8 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
         return { inputs: inputs ?? news, failures: [...settings, ...failures] };
     },
 
-    async diff(_id, olds, news) {
-        const { changed, replaces } = diffRecorded(olds, news);
+    async diff(id, olds, news) {
+        const { changed, replaces } = diffRecorded(olds, news, id);
         return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
     },
 

@@ -18,7 +18,7 @@ export function programOf(jobs: () => Declared[]): automation.PulumiFn {
         const ids: Record<string, unknown> = {};
         const made: Record<string, InstanceType<typeof DeploymentJob>> = {};
         for (const d of jobs()) {
-            const opts = { import: d.import, aliases: d.aliases?.map((name) => ({ name })), dependsOn: d.dependsOn?.map((name) => made[name]) };
+            const opts = { import: d.import, aliases: d.aliases?.map((name) => ({ name })), dependsOn: d.dependsOn?.map((name) => made[name]), deleteBeforeReplace: d.deleteBeforeReplace };
             made[d.name] = new DeploymentJob(d.name, d.args, opts);
             ids[d.name] = made[d.name].id;
         }

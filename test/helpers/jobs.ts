@@ -12,6 +12,8 @@ export interface Declared {
     aliases?: string[];
     /** Names of resources declared before this one that it depends on (`dependsOn`). */
     dependsOn?: string[];
+    /** The `deleteBeforeReplace` resource option. */
+    deleteBeforeReplace?: boolean;
 }
 
 export function linuxMakeCache(extra: Partial<DeploymentJobArgs> = {}): DeploymentJobArgs {

@@ -58,7 +58,7 @@ export class DeploymentJob extends pulumi.CustomResource {
      */
     declare public readonly additionalDynamicQQLType: pulumi.Output<enums.pm.AdditionalDynamicQQLType | undefined>;
     /**
-     * Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+     * Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
      *
      * Bounds: format uuid.
      */
@@ -465,7 +465,7 @@ export interface DeploymentJobArgs {
      */
     additionalDynamicQQLType?: pulumi.Input<enums.pm.AdditionalDynamicQQLType | undefined>;
     /**
-     * Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+     * Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
      *
      * Bounds: format uuid.
      */

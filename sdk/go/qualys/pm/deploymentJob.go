@@ -22,7 +22,7 @@ type DeploymentJob struct {
 	AdditionalDynamicPatchesQQL pulumi.StringPtrOutput `pulumi:"additionalDynamicPatchesQQL"`
 	// What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it.
 	AdditionalDynamicQQLType AdditionalDynamicQQLTypePtrOutput `pulumi:"additionalDynamicQQLType"`
-	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 	//
 	// Bounds: format uuid.
 	AdoptJobId pulumi.StringPtrOutput `pulumi:"adoptJobId"`
@@ -249,7 +249,7 @@ type deploymentJobArgs struct {
 	AdditionalDynamicPatchesQQL *string `pulumi:"additionalDynamicPatchesQQL"`
 	// What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it.
 	AdditionalDynamicQQLType *AdditionalDynamicQQLType `pulumi:"additionalDynamicQQLType"`
-	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 	//
 	// Bounds: format uuid.
 	AdoptJobId *string `pulumi:"adoptJobId"`
@@ -393,7 +393,7 @@ type DeploymentJobArgs struct {
 	AdditionalDynamicPatchesQQL pulumi.StringPtrInput
 	// What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it.
 	AdditionalDynamicQQLType AdditionalDynamicQQLTypePtrInput
-	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+	// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 	//
 	// Bounds: format uuid.
 	AdoptJobId pulumi.StringPtrInput
@@ -578,7 +578,7 @@ func (o DeploymentJobOutput) AdditionalDynamicQQLType() AdditionalDynamicQQLType
 	return o.ApplyT(func(v *DeploymentJob) AdditionalDynamicQQLTypePtrOutput { return v.AdditionalDynamicQQLType }).(AdditionalDynamicQQLTypePtrOutput)
 }
 
-// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+// Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 //
 // Bounds: format uuid.
 func (o DeploymentJobOutput) AdoptJobId() pulumi.StringPtrOutput {

@@ -79,7 +79,7 @@ class DeploymentJobArgs:
                
                Bounds: at least 1 character; at most 4000 characters.
         :param pulumi.Input['AdditionalDynamicQQLType'] additional_dynamic_qql_type: What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it.
-        :param pulumi.Input[_builtins.str] adopt_job_id: Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+        :param pulumi.Input[_builtins.str] adopt_job_id: Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
                
                Bounds: format uuid.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] approved_patches: Patches (Qualys patch UUIDs) the job deploys, at most 5000 (a dynamic QQL selects more). Ids are compared ignoring case; a repeated id is refused.
@@ -323,7 +323,7 @@ class DeploymentJobArgs:
     @pulumi.getter(name="adoptJobId")
     def adopt_job_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+        Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 
         Bounds: format uuid.
         """
@@ -930,7 +930,7 @@ class DeploymentJob(pulumi.CustomResource):
                
                Bounds: at least 1 character; at most 4000 characters.
         :param pulumi.Input['AdditionalDynamicQQLType'] additional_dynamic_qql_type: What `additionalDynamicPatchesQQL` queries: 1 patches, 2 vulnerabilities. Required with it.
-        :param pulumi.Input[_builtins.str] adopt_job_id: Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+        :param pulumi.Input[_builtins.str] adopt_job_id: Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
                
                Bounds: format uuid.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] approved_patches: Patches (Qualys patch UUIDs) the job deploys, at most 5000 (a dynamic QQL selects more). Ids are compared ignoring case; a repeated id is refused.
@@ -1276,7 +1276,7 @@ class DeploymentJob(pulumi.CustomResource):
     @pulumi.getter(name="adoptJobId")
     def adopt_job_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing.
+        Adopt the existing Qualys job with this id instead of creating one: a job made outside the stack, or left by an interrupted run. The job must already match the other inputs, status included (the create fails naming each property that differs): adoption writes nothing, and enabling an adopted Disabled job is a later change of its own. Used instead of the `import` resource option, which Pulumi's engine cannot serve for dynamic resources (pulumi/pulumi#16175). Ignored after the job is adopted: changing or removing it changes nothing; while it is set, `pulumi up --replace` adopts the same job again (the old resource's delete leaves it), so remove it for a fresh job.
 
         Bounds: format uuid.
         """
