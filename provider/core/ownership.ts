@@ -69,7 +69,7 @@ export async function alreadyExists(api: PmClient, platform: string, name: strin
         `Qualys already holds ${rows.length > 1 ? `${rows.length} ${platform} jobs` : `a ${platform} job`} named ${show(name)}: ${named.join("; ")}. ` +
             "Nothing was created or changed: a job of the same name is not this resource's job, unless its id is in this resource's state. Ways on:\n" +
             "  - this resource was renamed in the program: give it `aliases: [{ name: \"<its old name>\" }]` so it keeps its job;\n" +
-            `  - the job is left by an interrupted run (a provider or CLI killed before the id was recorded), or was made outside this stack: set \`adoptJobId: "${id}"\` on this resource (the program must match the job) and run pulumi up; ` +
+            `  - the job is left by an interrupted run (a provider or CLI killed before the id was recorded), or was made outside this stack: set \`adoptJobId: "${id}"\` on this resource (the program must match the job as Qualys holds it, status included: adoption writes nothing, and enabling a job left Disabled is the next up's own change) and run pulumi up; ` +
             "after a killed CLI, `pulumi refresh --clear-pending-creates` then clears the pending create the engine warns about;\n" +
             "  - this resource is being replaced (pulumi up --replace, replaceOnChanges) and that job is its own: give it `deleteBeforeReplace: true`, so the old job is deleted before the new one is created (a new job declared Enabled is enabled: an On-demand one runs at once);\n" +
             "  - or delete that job in Qualys, or give this resource a job name of its own",
