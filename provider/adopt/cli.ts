@@ -144,7 +144,7 @@ async function adopt(options: Options, target: { client: PmClient; gateway: stri
         return result.skipped.length ? EXIT.skipped : EXIT.ok;
     } catch (error) {
         say(io, `qualys-pm-pulumi adopt: nothing written: ${(error as Error).message}`);
-        const advice = adviceFor(error, options.concurrency);
+        const advice = nextStepFor(error, options.concurrency);
         if (advice) say(io, advice);
         return EXIT.failed;
     }
@@ -200,10 +200,9 @@ function quoted(name: string): string {
 }
 
 /** What to do, for the failures a user meets first. The client's message already says what failed. */
-function adviceFor(error: unknown, concurrency: number): string | undefined {
+function nextStepFor(error: unknown, concurrency: number): string | undefined {
     if (!(error instanceof QualysApiError)) return undefined;
-    if (error.status === 401 && error.path === "/auth") return "Bad credentials, or the gateway of another Qualys platform: check QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_GATEWAY_URL.";
-    if (error.status === 401 || error.status === 403) return "The Qualys user needs the PM.API.ACCESS permission.";
+    // 401 and 403: the client's message carries the advice (errors.ts adviceFor), the provider's too.
     if (error.status === 429) return `Rate limited by Qualys (already waited and retried): try again later, or with a lower --concurrency (now ${concurrency}).`;
     if (error.status === undefined) return "No answer: check QUALYS_GATEWAY_URL (the API gateway of your platform), HTTPS_PROXY / NO_PROXY, and NODE_EXTRA_CA_CERTS for a private CA.";
     if (error.status >= 300 && error.status < 400) return "Check QUALYS_GATEWAY_URL: it must be the API gateway of your platform, such as https://gateway.qg2.apps.qualys.com.";

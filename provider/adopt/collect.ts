@@ -2,7 +2,7 @@
 // canonical inputs `fromApiJob` gives, so that the generated program declares exactly what the
 // provider reads back. HTTP goes through the provider's own client (paging, retries, pacing); the
 // jobs the stack already manages (managed.ts) are left out before any of them is read.
-import { checkedJobId } from "../core/client";
+import { checkedJobId, nameFilter } from "../core/client";
 import { ApiJob, DEFAULTS, DeploymentJobInputs, fromApiJob } from "../core/payload";
 import { validateJobInputs } from "../core/validate";
 import { jobNameKey, ManagedJobs, NO_MANAGED_JOBS } from "./managed";
@@ -36,7 +36,7 @@ export async function collectJobs(client: JobSource, options: AdoptOptions = {})
 
 /** Every platform's job list (all pages, the PM API's name filter applied by Qualys), then the name regex. */
 async function listAll(client: JobSource, options: AdoptOptions, matches: (name: unknown) => boolean) {
-    const filter = options.name ? `name:"${options.name.replace(/(["\\])/g, "\\$1")}"` : undefined;
+    const filter = options.name ? nameFilter(options.name) : undefined;
     const listed: Partial<Record<Platform, number>> = {};
     const lists = await settled(
         (options.platforms ?? PLATFORMS).map(async (platform) => {

@@ -1,7 +1,8 @@
 // The program `adopt` writes (one `new DeploymentJob` per job, with comments saying what Qualys
 // reports of it), and the `pulumi import --file` file.
 import { INPUT_KEYS } from "../core/diff";
-import { DeploymentJobInputs, RUN_ONCE_SCHEDULES, serverFacts } from "../core/payload";
+import { isRunOnce } from "../core/diff";
+import { DeploymentJobInputs, serverFacts } from "../core/payload";
 import { reportOf, shortText } from "./report";
 import type { AdoptedJob, AdoptResult, Platform } from "./types";
 import { RESOURCE_TYPE } from "./types";
@@ -44,7 +45,7 @@ export function renderProgram(result: AdoptResult, meta: ProgramMeta): string {
     lines.push('import { DeploymentJob } from "qualys-pm-pulumi";', "");
     for (const job of result.jobs) {
         lines.push(`// Job ${job.id}: Qualys reports ${reportOf(job.job, job.row)}.`);
-        if (job.inputs.status === "Enabled" && RUN_ONCE_SCHEDULES.includes(job.inputs.scheduleType ?? "On-demand")) {
+        if (job.inputs.status === "Enabled" && isRunOnce(job.inputs)) {
             lines.push(`// Qualys locks this enabled ${job.inputs.scheduleType} job: it cannot be edited or disabled any more.`);
         }
         if (job.kept.length) lines.push(`// Kept as Qualys holds it, not managed here (every update writes it back unchanged): ${job.kept.join("; ")}.`);

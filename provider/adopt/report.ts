@@ -1,15 +1,14 @@
 // What a generated program says of each job in its comments: what Qualys holds that the program
 // does not manage (kept as it is by every update), what the next update would clear, and what
 // Qualys reports (status, runs, who made and edited it). Server text is made safe for a comment.
-import { ApiJob, DeploymentJobInputs, toRequest } from "../core/payload";
+import { ApiJob, DeploymentJobInputs, SERVER_OWNED, toRequest } from "../core/payload";
 import { compare } from "./names";
 import type { Platform } from "./types";
 
-/** Fields Qualys stamps or computes on every job: nothing to manage, nothing to report. */
+/** Fields Qualys stamps or computes on every job, and those the model writes whatever the program says: nothing to manage, nothing to report. */
 const STAMPED = new Set([
-    "id", "customerId", "createdBy", "updatedBy", "deletedBy", "created", "updated", "patchCount", "applicableAssetCount", "assetCount", "taggedAssetCount",
-    "jobTriggerStatus", "triggerStatus", "completionPercent", "totalAssetCount", "assetResultReceivedCount", "readOnly", "jobStartCountdown", "linkedJobs",
-    "disabledPatches", "jobCategory", "category", "subCategory", "jobSource", "schemaVersion", "recurring", "isRecurring", "monthlyRecurringType",
+    ...SERVER_OWNED,
+    "id", "created", "updated", "triggerStatus", "jobCategory", "category", "subCategory", "jobSource", "schemaVersion", "recurring", "isRecurring", "monthlyRecurringType",
     "enableReattemptFailedPatches", "continueOnPatchFailure", "reattemptFailedPatches", "status", "deleted", "lastScheduleDateTime", "nextScheduleDateTime",
     "linkedJobReferenceCount",
 ]);

@@ -2,12 +2,13 @@
 import type { PmClient } from "../core/client";
 import type { ApiJob, DeploymentJobInputs } from "../core/payload";
 import type { ManagedJobs } from "./managed";
+import { DYNAMIC_TYPE } from "../dynamic/token";
 
 export type Platform = "Linux" | "Windows";
 export const PLATFORMS: Platform[] = ["Linux", "Windows"];
 
 /** The type token of every DeploymentJob (resource.ts): `pulumi import` needs it. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/qualys:DeploymentJob";
+export const RESOURCE_TYPE = DYNAMIC_TYPE;
 
 /** What the command needs of the client: the same calls the provider makes. */
 export type JobSource = Pick<PmClient, "listJobs" | "getJob">;

@@ -1,5 +1,5 @@
 // The canonical form of inputs: two inputs that mean the same job to Qualys have one form. Values
-// equal to the server's default, empty strings and lists, `false` and `null` are dropped; each field
+// equal to the server's default, empty strings and lists, and `null` are dropped; each field
 // compares as its row in fields.ts says (id sets, weekday order, Qualys dates). Type, status and
 // schedule stay, at their defaults too, for reviewers. Values unknown at preview pass through.
 // Made once where inputs come in: `check` makes the program's canonical, `read` the server's job
@@ -56,8 +56,13 @@ export function fromState(props: object): CanonicalInputs {
     return canonicalInputs(pickInputs(props));
 }
 
-function prune(value: unknown, defaults: unknown): unknown {
-    if (value === null || value === undefined || value === "" || value === false) return undefined;
+/**
+ * `value` without what means nothing to Qualys: null, "", empty lists and objects, and each value
+ * equal to its row's default (`false` only where the default is false: a boolean Qualys defaults to
+ * true keeps a declared false).
+ */
+export function prune(value: unknown, defaults: unknown): unknown {
+    if (value === null || value === undefined || value === "") return undefined;
     if (Array.isArray(value)) {
         const items = value.map((v) => (v && typeof v === "object" ? prune(v, undefined) : v)).filter((v) => v !== undefined);
         return items.length ? items : undefined;

@@ -3,6 +3,7 @@
 // error type is errors.ts; paging is paging.ts; the create and the enable, which are never repeated
 // blindly, are exactly-once.ts.
 import { isPmNotFound, QualysApiError } from "./errors";
+import { checkedJobId, JOB_ID } from "./ids";
 import { createOnce, enableOnce } from "./exactly-once";
 import type { ApiJob } from "./fields";
 import { lookupTerms, sameName } from "./names";
@@ -12,6 +13,7 @@ import { ClientSettings, Transport } from "./transport";
 
 export type { ClientSettings };
 export { QualysApiError, apiMessageOf, isPmNotFound, pmErrorCode } from "./errors";
+export { checkedJobId, JOB_ID } from "./ids";
 
 export type JobStatus = "Enabled" | "Disabled";
 
@@ -29,19 +31,6 @@ const PAGE_DEPTH_CODE = "2501";
  * still Disabled, is taken (exactly-once.ts).
  */
 const CLOCK_SLACK_MS = 60_000;
-
-/** The form of a deployment job id (a UUID, as every sample and qualysdk show). */
-export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * A job id, checked before it goes into a request path or the state: an id such as `..`, `.` or ""
- * from a server or a state file would otherwise move the request to another path.
- */
-export function checkedJobId(value: unknown, where: string): string {
-    if (typeof value === "string" && JOB_ID.test(value)) return value;
-    const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
-    throw new Error(`${where}: ${shown} is not a Qualys job id (a UUID such as 1ca9c211-6c0a-4855-ac49-f9d735b1563c)`);
-}
 
 /** The PM API's job-list filter for exactly `name` (a QQL string, its quotes and backslashes escaped). */
 export function nameFilter(name: string): string {

@@ -49,6 +49,8 @@ interface FieldOptions {
     default?: unknown;
     /** What is sent when the input is left out, if not the default (`""`, `[]`, `null`, ...). */
     absent?: unknown;
+    /** What the server assumes for each key of an object input left out (an object input with no default of its own). */
+    nested?: Record<string, unknown>;
     shown?: true;
     platform?: "Linux" | "Windows";
     compare?: Compare;
@@ -65,7 +67,7 @@ function field(input: InputName, o: FieldOptions = {}): FieldRow {
     return {
         api: input,
         inputs: [input],
-        defaults: o.default !== undefined ? { [input]: o.default } : {},
+        defaults: o.default !== undefined ? { [input]: o.default } : o.nested ? { [input]: o.nested } : {},
         shown: o.shown ? [input] : [],
         compare: o.compare ? { [input]: o.compare } : {},
         platform: o.platform,
@@ -118,7 +120,7 @@ const SCHEDULE: FieldRow[] = [
         back: (api) => (typeof api.recurringWeekDays === "string" ? WEEKDAYS.filter((_, i) => api.recurringWeekDays.split(",")[i]?.trim() === "1") : undefined),
     }),
     field("dayOfMonth", { absent: null, back: (api) => toNumber(api.dayOfMonth) }),
-    field("recurringLastDayOfMonth", { absent: false }),
+    field("recurringLastDayOfMonth", { default: false }),
     field("recurringDayOfMonth", { absent: null, back: (api) => toNumber(api.recurringDayOfMonth) }),
     field("recurringWeekDayOfMonth", { absent: null, back: (api) => toNumber(api.recurringWeekDayOfMonth) }),
     filler("monthlyRecurringType", (job) => (scheduleOf(job) === "Monthly" ? (job.patchTuesdayPlusXDays !== undefined ? 1 : 0) : null)),
@@ -142,7 +144,7 @@ const TARGETS: FieldRow[] = [
 
 const PATCHES: FieldRow[] = [
     ids("approvedPatches"),
-    field("isDynamicPatchesQQL", { absent: false }),
+    field("isDynamicPatchesQQL", { default: false }),
     field("dynamicPatchesQQL", { absent: "", back: (api) => (dynamic(api) ? api.dynamicPatchesQQL : undefined) }),
     field("dynamicQQLType", { default: 1, back: (api) => (dynamic(api) ? toNumber(api.dynamicQQLType) : undefined) }),
     field("additionalDynamicPatchesQQL", { absent: "", back: (api) => (dynamic(api) ? api.additionalDynamicPatchesQQL : undefined) }),
@@ -196,7 +198,7 @@ const NOTICES: FieldRow[] = [
         back: (api) => pick(api.duringDeployment, ["userMessage", "description"]),
     }),
     field("postDeployment", { default: POST_DEPLOYMENT, out: postDeploymentOut, back: postDeploymentBack }),
-    field("notification", { absent: null, out: notificationOut, back: notificationBack, compare: emailSet }),
+    field("notification", { absent: null, nested: { onJobStart: false, onJobComplete: false }, out: notificationOut, back: notificationBack, compare: emailSet }),
 ];
 
 function postDeploymentOut(job: Inputs): ApiJob {
@@ -299,7 +301,7 @@ const ACTIONS: FieldRow[] = [
     {
         api: "preDeployActions",
         inputs: ["packageCacheUpdate", "preDeployActions"],
-        defaults: {},
+        defaults: { packageCacheUpdate: false },
         shown: [],
         compare: {},
         out: (job) => [...(job.packageCacheUpdate ? [makeCacheAction()] : []), ...actionsOut(job.preDeployActions)],
@@ -329,10 +331,10 @@ export const FIELDS: FieldRow[] = [
     filler("linkedJobId", () => "", "kept"),
     ...SCHEDULE,
     ...NOTICES,
-    field("opportunisticDownloads", { absent: false }),
-    field("minimizeWindow", { absent: false }),
+    field("opportunisticDownloads", { default: false }),
+    field("minimizeWindow", { default: false }),
     ...ACTIONS,
-    field("continueOnPatchFailure", { absent: false, platform: "Linux" }),
+    field("continueOnPatchFailure", { default: false, platform: "Linux" }),
     filler("enableReattemptFailedPatches", (job) => (job.platform === "Windows" ? job.reattemptFailedPatches !== undefined : undefined)),
     field("reattemptFailedPatches", {
         absent: null,

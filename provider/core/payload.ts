@@ -38,8 +38,12 @@ export function fromApiJob(api: ApiJob, prior?: Partial<DeploymentJobInputs>): C
     return canonicalInputs(inputs);
 }
 
-/** What Qualys computes or stamps on a job: never written back in an update. */
-const SERVER_OWNED = [
+/**
+ * What Qualys computes or stamps on a job and an update never writes back: the one list that the
+ * update's body, the adopt command's report and the seed round trip start from (each adds what it
+ * alone needs: the report ignores what the model writes anyway, the round trip what no input reads).
+ */
+export const SERVER_OWNED = [
     "customerId", "createdBy", "updatedBy", "deletedBy", "patchCount", "applicableAssetCount", "assetCount", "taggedAssetCount",
     "jobTriggerStatus", "completionPercent", "totalAssetCount", "assetResultReceivedCount", "readOnly", "jobStartCountdown", "linkedJobs",
     "disabledPatches",

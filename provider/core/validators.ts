@@ -8,6 +8,7 @@ import addFormats from "ajv-formats";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import settingsSchema from "../../schema/provider-settings.schema.json";
 import { bounded, listItems } from "./bounded";
+import { JOB_ID } from "./ids";
 import { characters } from "./wording";
 
 /** Qualys' date style, `2025-3-19 04:59:17 AM`; month, day and hour may be zero-padded or not. */
@@ -36,7 +37,7 @@ function sharedAjv(): Ajv {
         shared = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
         addFormats(shared, ["email"]);
         // ajv-formats' uuid also takes a `urn:uuid:` prefix; Qualys ids are bare.
-        shared.addFormat("uuid", /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+        shared.addFormat("uuid", JOB_ID);
         shared.addFormat("qualys-datetime", QUALYS_DATETIME);
         shared.addFormat("iana-timezone", isTimeZone);
         shared.removeKeyword("maxLength");

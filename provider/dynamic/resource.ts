@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import type { DeploymentJobArgs } from "./args.generated";
 import { FACT_KEYS } from "../core/payload";
+import { DYNAMIC_MODULE, DYNAMIC_TYPE_NAME } from "./token";
 import type { DeploymentJobInputs, ServerFacts } from "../core/payload";
 
 /**
@@ -79,7 +80,7 @@ export class DeploymentJob extends pulumi.dynamic.Resource {
     constructor(name: string, args: DeploymentJobArgs, opts?: pulumi.CustomResourceOptions) {
         // Every output registered as undefined, or Pulumi drops what create/update return (pulumi#13983).
         const outputs = Object.fromEntries([...Object.keys(jobSchema.properties), ...FACT_KEYS].map((k) => [k, undefined]));
-        // The type token pulumi-nodejs:dynamic/qualys:DeploymentJob must never change: it is in every URN.
-        super(delegatingProvider, name, { ...outputs, ...args, __declaredTwice: declaredTwice(name, args) }, opts, "qualys", "DeploymentJob");
+        // The type token (token.ts) must never change: it is in every URN.
+        super(delegatingProvider, name, { ...outputs, ...args, __declaredTwice: declaredTwice(name, args) }, opts, DYNAMIC_MODULE, DYNAMIC_TYPE_NAME);
     }
 }

@@ -7,10 +7,12 @@
 // serves these rules (`new PolicyPack(...)`) brings it; the provider never loads it.
 import type { EnforcementLevel, PolicyPackArgs, PolicyPackConfig, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { DEFAULTS } from "../core/canonical";
+import { isRunOnce } from "../core/diff";
+import { DYNAMIC_TYPE } from "../dynamic/token";
 import type { DeploymentJobInputs } from "../core/inputs.generated";
 
 /** The type token of every DeploymentJob (it is in each URN; see resource.ts). */
-export const DEPLOYMENT_JOB_TYPE = "pulumi-nodejs:dynamic/qualys:DeploymentJob";
+export const DEPLOYMENT_JOB_TYPE = DYNAMIC_TYPE;
 
 /** The rules' names, as they appear in the CLI's output and in a policy config file. */
 export const RULES = {
@@ -62,7 +64,6 @@ interface Rule<N extends RuleName> {
     check(job: JobUnderReview, settings: GuardrailSettings[N]): string[];
 }
 
-const RUN_ONCE = ["On-demand", "Once"];
 const isAdopted = (p: Partial<DeploymentJobInputs>) => typeof p.adoptJobId === "string" && p.adoptJobId !== "";
 /**
  * An adopted Enabled run-once job: Qualys locks it, so no edit could make it meet a rule, and
@@ -70,7 +71,7 @@ const isAdopted = (p: Partial<DeploymentJobInputs>) => typeof p.adoptJobId === "
  * A rule sees inputs only, not what Qualys holds: the exemption is sound only while adopting never
  * enables a run-once job that Qualys holds Disabled (the lifecycle's adoption decides that).
  */
-export const isLockedAdoption = (p: Partial<DeploymentJobInputs>) => isAdopted(p) && p.status === "Enabled" && RUN_ONCE.includes(p.scheduleType ?? "On-demand");
+export const isLockedAdoption = (p: Partial<DeploymentJobInputs>) => isAdopted(p) && p.status === "Enabled" && isRunOnce(p);
 const installs = (p: Partial<DeploymentJobInputs>) => (p.type ?? "Install") === "Install";
 /** An amount in minutes; `unit` left out is the server's default for that amount (fields.ts). */
 const minutes = (amount: number, unit: string | undefined, defaultUnit: string) => amount * ((unit ?? defaultUnit) === "HOURS" ? 60 : 1);
@@ -88,7 +89,7 @@ const rules: { [N in RuleName]: Rule<N> } = {
         },
         check({ props, stack, project }, { allowedStacks }) {
             const scheduleType = props.scheduleType ?? "On-demand";
-            if (props.status !== "Enabled" || !RUN_ONCE.includes(scheduleType)) return [];
+            if (props.status !== "Enabled" || !isRunOnce({ scheduleType })) return [];
             if (allowedStacks.includes(stack) || allowedStacks.includes(`${project}/${stack}`)) return [];
             const where = allowedStacks.length ? `allowedStacks lists ${allowedStacks.map((s) => `"${s}"`).join(", ")}` : "allowedStacks is empty";
             return [`is an Enabled ${scheduleType} job, which patches as soon as it is applied, in stack "${stack}"; ${where}. Keep it Disabled, or make it a scheduled job, or add the stack to allowedStacks`];

@@ -284,7 +284,7 @@ describe("a clear error, exit status 1 and nothing written", () => {
         const run = await failing(qualysEnv(emulator.url, { QUALYS_PASSWORD: "not-the-password" }));
         expect(run.status).toBe(1);
         expect(run.stderr).toContain("qualys-pm-pulumi adopt: nothing written: Qualys PM API rejected POST /auth (401): Authentication failed");
-        expect(run.stderr).toContain("Bad credentials, or the gateway of another Qualys platform: check QUALYS_USERNAME, QUALYS_PASSWORD and QUALYS_GATEWAY_URL.");
+        expect(run.stderr).toContain("Check qualys:username and qualys:password (or QUALYS_USERNAME / QUALYS_PASSWORD) and the gateway of your platform");
         expect(run.stderr).not.toContain("not-the-password");
     });
 
@@ -378,7 +378,7 @@ test("the import file holds each job's canonical inputs and outputs under its re
 
 test("the bin entry is the compiled CLI with a shebang, inside the files the package ships, and runs as a command", async () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect(Object.keys(manifest.bin)).toEqual(["qualys-pm-pulumi"]);
+    expect(Object.keys(manifest.bin)).toEqual(["qualys-pm-pulumi", "pulumi-resource-qualys"]);
     expect(manifest.files.some((f: string) => manifest.bin["qualys-pm-pulumi"].startsWith(`${f}/`))).toBe(true);
     expect(fs.readFileSync(BIN, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
 

@@ -1,5 +1,6 @@
 import { diffJob, INPUT_KEYS, lockedRunOnceChanges } from "../../provider/core/diff";
 import { canonicalInputs, fromApiJob, mergeIntoServerJob, requestBody, toRequest } from "../../provider/core/payload";
+import { prune } from "../../provider/core/canonical";
 import type { DeploymentJobArgs } from "../../provider/dynamic/args.generated";
 import { validateJobInputs } from "../../provider/core/validate";
 import { provider } from "../../provider/dynamic/provider";
@@ -260,5 +261,18 @@ describe("a state written without this provider's check", () => {
     test("still shows a real change", async () => {
         const news = checked(windowsReattempts({ downloadRandomizeTime: 45 }));
         expect(await provider.diff!("1ca9c211-6c0a-4855-ac49-f9d735b1563c", recorded as never, news)).toMatchObject({ changes: true });
+    });
+});
+
+describe("the canonical form drops a value only where it is the row's default", () => {
+    test("a false whose default is false is dropped, a false whose default is true is kept, and a false with no default is kept", () => {
+        expect(prune({ off: false, on: false, free: false, nested: { off: false, on: false } }, { off: false, on: true, nested: { off: false, on: true } }))
+            .toEqual({ on: false, free: false, nested: { on: false } });
+    });
+
+    test("every boolean input has a default of false today, so a declared false is no change", () => {
+        const declared = canonicalInputs({ ...(linuxMakeCache() as object), minimizeWindow: false, continueOnPatchFailure: false, isDynamicPatchesQQL: false, recurringLastDayOfMonth: false, opportunisticDownloads: false, packageCacheUpdate: false, postDeployment: { suppressReboots: false } } as never);
+        const left = canonicalInputs({ ...(linuxMakeCache() as object), packageCacheUpdate: undefined } as never);
+        expect(declared).toEqual(left);
     });
 });

@@ -2,7 +2,7 @@
 // request read into inputs and expanded again sends each leaf the sample sends, and each answer
 // read into inputs and expanded again gives back each leaf the answer holds. What differs is listed
 // below by path, each with why; nothing is blanked, and a leaf missing from these lists fails.
-import { fromApiJob, toRequest } from "../../provider/core/payload";
+import { fromApiJob, SERVER_OWNED as PAYLOAD_SERVER_OWNED, toRequest } from "../../provider/core/payload";
 import { seed } from "../helpers/fixtures";
 
 type Leaves = Map<string, unknown>;
@@ -32,10 +32,10 @@ const SENT_BY_THE_UI_ONLY = [
     "quarantineAssetRequestNotification", "remediationQids", "subCategory",
 ];
 
-/** What the server computes or stamps on a job: in answers only, never written back. */
+/** What the server computes or stamps on a job: in answers only, no input reads it (payload.ts's list, and what answers add to it). */
 const SERVER_OWNED = [
-    "id", "customerId", "createdBy", "updatedBy", "deletedBy", "patchCount", "applicableAssetCount", "assetCount", "taggedAssetCount", "totalAssetCount",
-    "assetResultReceivedCount", "completionPercent", "jobTriggerStatus", "jobStartCountdown", "readOnly", "disabledPatches", "linkedJobs", "linkedToJob",
+    ...PAYLOAD_SERVER_OWNED,
+    "id", "linkedToJob",
     "jobCategory", "subCategory", "isVulnContext", "remediationQids", "hostIsolationConfig", "quarantineAssetRequestNotification", "passwordAction",
     // The soft-delete flag (the Windows update answer echoes the request, which carries it).
     "deleted",
