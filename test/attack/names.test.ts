@@ -270,3 +270,16 @@ describe("known limits (test.failing: each passes while the limit holds, and fai
         expect(emulator.state.jobs.get(created.id)).toMatchObject({ description: "added in the UI" });
     });
 });
+
+describe("the lookup's judgement stands", () => {
+    test("a dropped create answer, a server that HTML-escapes names and a job stamp 5 s behind the Date header: the job the lookup found is recorded, not refused", async () => {
+        emulator.rewriteNames(escape);
+        emulator.onApplied("create", 1, () => {
+            for (const job of emulator.jobs()) job.createdBy = { ...job.createdBy, date: job.createdBy.date - 5_000 };
+        });
+        emulator.dropAfterApply("create", 1);
+        const result = await engineCreate(api(), checked(weekly()));
+        expect(emulator.counts().create).toBe(1);
+        expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
+    });
+});
