@@ -115,8 +115,8 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }
-    // Recorded as Qualys holds it, its name too (not read back as the one sent): the difference is reported.
-    const recorded = fromApiJob(stored, { ...inputs, name: undefined });
+    // Recorded as Qualys holds it, its texts too (not read back as the ones sent): the difference is reported.
+    const recorded = fromApiJob(stored, { ...inputs, name: undefined, description: undefined });
     const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
         "It is recorded as Qualys holds it and was not enabled; the next pulumi up writes the program's values again", job.id,

@@ -283,3 +283,23 @@ describe("the lookup's judgement stands", () => {
         expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
     });
 });
+
+describe("a server that HTML-escapes the description too", () => {
+    test("once the program's description is written again, a later one-field change is not stopped as an edit made in Qualys", async () => {
+        const escapeDescription = () => {
+            for (const job of emulator.jobs()) if (typeof job.description === "string") job.description = escape(job.description.replace(/&amp;/g, "&"));
+        };
+        emulator.onApplied("create", 1, escapeDescription);
+        emulator.onApplied("update", 1, escapeDescription);
+        emulator.onApplied("update", 2, escapeDescription);
+        const client = api();
+        const args = weekly({ name: "plain", description: "reboot & report" });
+        const created = await engineCreate(client, checked(args));
+        if (!("id" in created)) throw created.error;
+        const outs2 = await updateJob(client, created.id, created.outs, checked(args, created.outs));
+        const outs3 = await updateJob(client, created.id, outs2, checked({ ...args, timeout: 4 }, outs2));
+        expect(outs3.timeout).toBe(4);
+        // A refresh shows no drift either.
+        expect((await readJob(client, created.id, outs3))!.inputs.description).toBe("reboot & report");
+    });
+});
