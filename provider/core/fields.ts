@@ -8,7 +8,7 @@
 // or `""` went in; `-1` is "no timeout"; the MakeCache action's empty script comes back as a path
 // or base64 text; On-demand jobs come back with a start time and a time zone the server chose.
 import type { DeploymentJobInputs } from "./inputs.generated";
-import { storedAs } from "./names";
+import { asStated } from "./names";
 
 /** A job as the PM API writes or reads it. Loosely typed: the server adds fields between releases. */
 export type ApiJob = Record<string, any>;
@@ -315,10 +315,8 @@ const ACTIONS: FieldRow[] = [
 
 /** Every key of the job JSON this model writes, in the order of the 3.5 request samples. */
 export const FIELDS: FieldRow[] = [
-    // A name the server stored rewritten (names.ts storedAs) reads back as the name the state holds:
-    // neither a refresh nor an update's compare-and-swap takes the server's rewriting for an edit.
-    field("name", { back: (api, prior) => (typeof api.name === "string" && typeof prior?.name === "string" && storedAs(api.name, prior.name) ? prior.name : api.name) }),
-    field("description", { absent: "" }),
+    field("name", { back: (api, prior) => asStated(api.name, prior?.name) }),
+    field("description", { absent: "", back: (api, prior) => asStated(api.description, prior?.description) }),
     field("platform"),
     field("type", { default: "Install", shown: true }),
     field("status", { default: "Disabled", shown: true, back: (api) => (api.status === undefined ? undefined : api.status === "Disabled" ? "Disabled" : "Enabled") }),

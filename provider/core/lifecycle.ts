@@ -104,20 +104,21 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
     const body = requestBody({ ...inputs, status: "Disabled" });
     const sentAt = api.now();
     // A job the lookup found bears the name sent up to the server's rewriting (client.ts jobsNamed): the rest must be as sent.
-    const job = await api.createJob(body, (found) => found.status === "Disabled" && differences(inputs, found).every((k) => k === "name"));
+    let looked = false;
+    const job = await api.createJob(body, (found) => (looked = found.status === "Disabled" && differences(inputs, found).every((k) => k === "name")));
     if (job.name === body.name && job.platform === body.platform && differences(inputs, job).length === 0) return job;
     // The answer differs from what was sent (or leaves things out): what Qualys holds decides.
     const stored = await api.getJob(job.id);
     // This POST's job: not made before the POST on the server's clock, and named as sent up to the
     // server's rewriting (entities, white space, case, characters dropped): a job of another name
-    // made a moment before is another resource's.
-    if (!stored || stored.platform !== body.platform || !madeFrom(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt, STRICT) === false) {
+    // made a moment before is another resource's. A job the lookup took was judged with its slack.
+    if (!stored || stored.platform !== body.platform || !madeFrom(String(stored.name), String(body.name)) || api.createdAfter(stored, sentAt, looked ? undefined : STRICT) === false) {
         throw new Error(`Qualys answered the create of ${show(body.name)} with job ${job.id} (${show(String(job.name), 80)}, ${show(String(job.platform), 20)}), ` +
             "which is not the job sent; nothing was enabled or recorded. Check the Qualys UI for a job of that name");
     }
     if (stored.name === body.name && differences(inputs, stored).length === 0) return stored;
-    // Recorded as Qualys holds it, its name too (not read back as the one sent): the difference is reported.
-    const recorded = fromApiJob(stored, { ...inputs, name: undefined });
+    // Recorded as Qualys holds it, its texts too (not read back as the ones sent): the difference is reported.
+    const recorded = fromApiJob(stored, { ...inputs, name: undefined, description: undefined });
     const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
         "It is recorded as Qualys holds it and was not enabled; the next pulumi up writes the program's values again", job.id,

@@ -8,6 +8,15 @@ export function storedAs(stored: string, sent: string): boolean {
     return rewritable(stored) === rewritable(sent);
 }
 
+/**
+ * A text Qualys holds rewritten (`storedAs`) read back as the one the state holds (fields.ts: the
+ * name, the description): neither a refresh nor an update's compare-and-swap takes the server's
+ * rewriting for an edit made in Qualys.
+ */
+export function asStated(held: unknown, stated: unknown): unknown {
+    return typeof held === "string" && typeof stated === "string" && storedAs(held, stated) ? stated : held;
+}
+
 /** Two names that are one job's for ownership (the same-name stop, the lost-answer lookup): `storedAs`, and case. */
 export function sameName(stored: string, sent: string): boolean {
     return rewritable(stored).toLowerCase() === rewritable(sent).toLowerCase();

@@ -270,3 +270,36 @@ describe("known limits (test.failing: each passes while the limit holds, and fai
         expect(emulator.state.jobs.get(created.id)).toMatchObject({ description: "added in the UI" });
     });
 });
+
+describe("the lookup's judgement stands", () => {
+    test("a dropped create answer, a server that HTML-escapes names and a job stamp 5 s behind the Date header: the job the lookup found is recorded, not refused", async () => {
+        emulator.rewriteNames(escape);
+        emulator.onApplied("create", 1, () => {
+            for (const job of emulator.jobs()) job.createdBy = { ...job.createdBy, date: job.createdBy.date - 5_000 };
+        });
+        emulator.dropAfterApply("create", 1);
+        const result = await engineCreate(api(), checked(weekly()));
+        expect(emulator.counts().create).toBe(1);
+        expect("id" in result ? result.id : result.error.message).toBe(emulator.jobs()[0].id);
+    });
+});
+
+describe("a server that HTML-escapes the description too", () => {
+    test("once the program's description is written again, a later one-field change is not stopped as an edit made in Qualys", async () => {
+        const escapeDescription = () => {
+            for (const job of emulator.jobs()) if (typeof job.description === "string") job.description = escape(job.description.replace(/&amp;/g, "&"));
+        };
+        emulator.onApplied("create", 1, escapeDescription);
+        emulator.onApplied("update", 1, escapeDescription);
+        emulator.onApplied("update", 2, escapeDescription);
+        const client = api();
+        const args = weekly({ name: "plain", description: "reboot & report" });
+        const created = await engineCreate(client, checked(args));
+        if (!("id" in created)) throw created.error;
+        const outs2 = await updateJob(client, created.id, created.outs, checked(args, created.outs));
+        const outs3 = await updateJob(client, created.id, outs2, checked({ ...args, timeout: 4 }, outs2));
+        expect(outs3.timeout).toBe(4);
+        // A refresh shows no drift either.
+        expect((await readJob(client, created.id, outs3))!.inputs.description).toBe("reboot & report");
+    });
+});

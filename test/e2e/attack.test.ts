@@ -82,6 +82,25 @@ describeWithCli("ownership attacks", () => {
         expect(emulator.enablesApplied()).toEqual({ [job.id]: 1 });
     });
 
+    test("a server that HTML-escapes names: after the ups that record the job, a one-field change goes through, a refresh shows no drift, and a second resource declaring that name makes no second job", async () => {
+        emulator.rewriteNames((name) => name.replace(/&/g, "&amp;"));
+        declared = [{ name: "a", args: weekly({ name: "Patch & reboot", status: "Enabled" }) }];
+        const first = await step(() => env.stack.up());
+        expect(first.ok ? "" : first.message).toContain('name "Patch & reboot" was stored as "Patch &amp; reboot"');
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        declared = [{ name: "a", args: weekly({ name: "Patch & reboot", status: "Enabled", timeout: 4 }) }];
+        expect(await step(() => env.stack.up())).toEqual({ ok: true });
+        expect(emulator.jobs()[0]).toMatchObject({ timeout: 4 });
+        await env.run(env.stack.refresh({ expectNoChanges: true } as any));
+        await env.run(env.stack.preview({ expectNoChanges: true }));
+        // A second resource declaring the same name (as a killed run's new resource would) stops on the escaped job.
+        declared = [...declared, { name: "b", args: { ...weekly({ name: "Patch & reboot" }), description: "other" } as any }];
+        const stopped = await env.run(env.stack.up()).then(() => "", (e: Error) => unescaped(String(e.message)));
+        expect(stopped).toMatch(/Qualys already holds a Linux job named "Patch & reboot"|both declare the Qualys job/);
+        expect(emulator.jobs()).toHaveLength(1);
+        expect(emulator.enablesApplied()).toEqual({ [emulator.jobs()[0].id]: 1 });
+    });
+
     test("a new platform under the same job name replaces the job (the new platform holds no job of that name): one job, recorded, no stop", async () => {
         declared = [{ name: "a", args: weekly({ status: "Enabled" }) }];
         expect(await step(() => env.stack.up())).toEqual({ ok: true });
