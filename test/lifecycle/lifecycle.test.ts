@@ -52,6 +52,23 @@ describeWithCli("a job's life in Qualys through the real Pulumi engine", () => {
         expect(emulator.jobs().map((j) => j.status)).toEqual(["Disabled"]);
     });
 
+    test("the results summary of a job that has not run yet (assetCount 1, no asset results) is an empty result, not an error: the up succeeds, 0 of 1 assets reported", async () => {
+        declared = [{ name: "windows-reattempts", args: windowsReattempts() }];
+        await env.run(env.stack.up());
+        const [job] = emulator.jobs();
+        // As Qualys answers for a fresh job: it targets one asset, and none has reported.
+        emulator.failNext("results", 1, 200, { body: { id: job.id, name: job.name, assetCount: 1, patchCount: 2, createdBy: "emulator_user", createdOn: job.createdBy.date, assets: [] } });
+        const withResults = async () => {
+            const { DeploymentJob, getDeploymentJobResults } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
+            const declaredJob = new DeploymentJob("windows-reattempts", windowsReattempts());
+            const results = getDeploymentJobResults(declaredJob.id);
+            return { results, reported: results.apply((r) => `${r.assetsReported} of ${r.assetCount} assets reported`) };
+        };
+        const up = await env.run(env.stack.up({ program: withResults }));
+        expect(up.outputs.results.value).toMatchObject({ id: job.id, assetCount: 1, assetsReported: 0, assets: [] });
+        expect(up.outputs.reported.value).toBe("0 of 1 assets reported");
+    });
+
     test("adopting a job that differs from the program fails naming exactly the differing properties, and records nothing", async () => {
         const id = seeded();
         declared = [{ name: "adopted", args: windowsReattempts({ adoptJobId: id, description: "other", reattemptFailedPatches: { noOfReattempts: 2, exponentialBackoffInterval: 15 } }) }];
