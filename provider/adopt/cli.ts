@@ -15,6 +15,7 @@ import { serializedProviderCode, writeAll } from "./files";
 import { exportStack, ManagedJobs, managedJobsOf, NO_MANAGED_JOBS } from "./managed";
 import { Options, parseArgs, USAGE, UsageError } from "./options";
 import { PmClient, QualysApiError } from "../core/client";
+import { show } from "../core/quote";
 import { checkSettings, lines, resolveSettings } from "../core/settings";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, skipped: 3 } as const;
@@ -134,9 +135,9 @@ async function adopt(options: Options, target: { client: PmClient; gateway: stri
             concurrency: options.concurrency,
             onProgress: (event) => progress.on(event),
         });
-        for (const m of result.managed) progress.line(`adopt: left out ${m.platform} job ${m.id} ${quoted(m.name)}: ${m.reason}`);
-        for (const s of result.skipped) say(io, `adopt: skipped ${s.platform} job ${s.id} ${quoted(s.name)}: ${s.reason}`);
-        for (const v of result.vanished) say(io, `adopt: not adopted: ${v.platform} job ${v.id} ${quoted(v.name)} was ${v.reason}`);
+        for (const m of result.managed) progress.line(`adopt: left out ${m.platform} job ${m.id} ${show(m.name, 80)}: ${m.reason}`);
+        for (const s of result.skipped) say(io, `adopt: skipped ${s.platform} job ${s.id} ${show(s.name, 80)}: ${s.reason}`);
+        for (const v of result.vanished) say(io, `adopt: not adopted: ${v.platform} job ${v.id} ${show(v.name, 80)} was ${v.reason}`);
         writeOutputs(options, result, target.gateway, providerCode, io);
         const written = [options.out ?? "standard output", ...(options.importFile ? [`import file ${options.importFile}`] : [])];
         progress.line(`adopt: wrote ${result.jobs.length} job${result.jobs.length === 1 ? "" : "s"} to ${written.join(" and ")}`);
@@ -195,9 +196,6 @@ function summaryOf(result: AdoptResult, platforms: Platform[], elapsedMs: number
     );
 }
 
-function quoted(name: string): string {
-    return JSON.stringify(name.length > 80 ? `${name.slice(0, 79)}…` : name).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
-}
 
 /** What to do, for the failures a user meets first. The client's message already says what failed. */
 function nextStepFor(error: unknown, concurrency: number): string | undefined {
