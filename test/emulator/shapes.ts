@@ -175,7 +175,7 @@ const INTERNAL = new Set(["triggeredAt", "startStamp", "assetFilePath", "deleted
  * they are truthy, reading `date / 1000` and `user.get("name")`, so `{user: null, date: null}` (a
  * GET's `updatedBy` for a job never edited) would crash it on every such job of a real tenant:
  * rows give `updated: null` until the job is edited. No sample of a row exists. The provider
- * (client.ts, adopt.ts, recovery.ts) reads `id`, `name` and `platform` of a row.
+ * (the client's jobsNamed and listJobs, the adopt command) reads `id`, `name` and `platform` of a row.
  */
 export function summaryOf(job: Job): Job {
     return {
