@@ -70,7 +70,7 @@ function differences(inputs: CanonicalInputs, job: ApiJob): string[] {
  */
 export async function createJob(api: PmClient, news: object, extraOutputs: Record<string, unknown> = {}) {
     const inputs = asCanonical(news);
-    if (inputs.adoptJobId) return adopt(api, inputs, extraOutputs);
+    if (inputs.adoptJobId) return adopt(api, inputs);
     const existing = await api.jobsNamed(inputs.platform, inputs.name);
     if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
     const job = await created(api, inputs, extraOutputs);
@@ -131,7 +131,7 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
  * that the next plan shows (the guardrails let an adopted job through as it stands in Qualys, which
  * is sound only so).
  */
-async function adopt(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>) {
+async function adopt(api: PmClient, inputs: CanonicalInputs) {
     const id = inputs.adoptJobId!;
     if (seenInState(id)) {
         throw new Error(`adoptJobId: job ${id} is already held by a resource of this stack: adopting it would give one job to two resources ` +

@@ -124,9 +124,3 @@ export function serverFacts(api: ApiJob): ServerFacts {
 export const FACT_KEYS: (keyof ServerFacts)[] = [
     "serverStatus", "customerId", "createdBy", "createdAt", "updatedBy", "updatedAt", "jobTriggerStatus", "applicableAssetCount", "patchCount",
 ];
-
-/** The server facts recorded in a resource's outputs. */
-export function factsOf(outputs: object): ServerFacts {
-    const record = outputs as Record<string, unknown>;
-    return Object.fromEntries(FACT_KEYS.map((k) => [k, record[k] ?? null])) as unknown as ServerFacts;
-}

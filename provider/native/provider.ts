@@ -53,9 +53,9 @@ export class NativeProvider {
         return { inputs: inputs ? wrapSecrets(inputs, secretKeys(news)) : news, failures };
     }
 
-    diff(oldInputs: Props, news: Props): DiffAnswer {
+    diff(id: string, oldInputs: Props, news: Props): DiffAnswer {
         const [before, after] = [unwrap(oldInputs) as Props, unwrap(news) as Props];
-        const { changed, replaces } = diffRecorded(before, after);
+        const { changed, replaces } = diffRecorded(before, after, id || undefined);
         return { changed, replaces, paths: detailedDiff(fromState(before), fromState(after), changed, replaces) };
     }
 

@@ -116,7 +116,7 @@ function resourceHandlers(provider: NativeProvider): Record<string, Handler> {
         }),
         diff: unary((req) => {
             // Old inputs, not old outputs: what the program gave is what a change is measured against.
-            const { changed, replaces, paths } = provider.diff(fromStruct(req.getOldInputs() ?? req.getOlds()), fromStruct(req.getNews()));
+            const { changed, replaces, paths } = provider.diff(req.getId(), fromStruct(req.getOldInputs() ?? req.getOlds()), fromStruct(req.getNews()));
             return diffResponse(changed, replaces, paths);
         }),
         create: unary(async (req) => {
