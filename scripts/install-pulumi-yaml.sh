@@ -4,7 +4,6 @@
 # suites of the native plugin run YAML programs through it. Reuses an earlier build of the same version.
 # Usage: scripts/install-pulumi-yaml.sh [version]
 set -euo pipefail
-. "$(dirname "$0")/lib/go-build.sh"
 
 version="${1:-${PULUMI_YAML_VERSION:-1.25.0}}"
 cli="${PULUMI_CLI_VERSION:-3.274.1}"
@@ -26,7 +25,10 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 say "building pulumi-language-yaml v$version from the Go module proxy in $work"
-go_module_with_replaces pulumi-yaml-build "github.com/pulumi/pulumi-yaml@v$version"
+go mod init pulumi-yaml-build >/dev/null 2>&1
+gomod="$(go mod download -json "github.com/pulumi/pulumi-yaml@v$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+# The module's own replace lines pin what its release was built with; keep them.
+grep '^replace ' "$gomod" >> go.mod || true
 log="$work/go-get.log"
 go get "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$version" >"$log" 2>&1 || { cat "$log"; exit 1; }
 say "compiling"

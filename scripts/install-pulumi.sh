@@ -3,7 +3,6 @@
 # the official installer cannot reach its download host from these machines.
 # Reuses an earlier build of the same version. Usage: scripts/install-pulumi.sh [version]
 set -euo pipefail
-. "$(dirname "$0")/lib/go-build.sh"
 
 version="${1:-${PULUMI_CLI_VERSION:-3.274.1}}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,7 +31,11 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 say "building the Pulumi CLI v$version from the Go module proxy in $work"
-go_module_with_replaces pulumi-cli-build "github.com/pulumi/pulumi/pkg/v3@v$version"
+go mod init pulumi-cli-build >/dev/null 2>&1
+gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+# pkg/v3's go.mod replaces sdk/v3 with the local ../sdk of its repository; every other
+# replace line must be kept or the build resolves different modules than Pulumi ships.
+grep '^replace ' "$gomod" | grep -v '=> \.\./sdk' >> go.mod || true
 say "replace lines taken from pkg/v3's go.mod: $(grep -c '^replace ' go.mod || true)"
 # go get lists every module it adds; keep that in a log, shown only on failure.
 log="$work/go-get.log"

@@ -3,7 +3,6 @@
 # pinned to the CLI's version) from the Go module proxy into .tools/sdkgen/ (git-ignored). Reuses an
 # earlier build of the same version and source. Usage: scripts/install-sdkgen.sh [pkg version]
 set -euo pipefail
-. "$(dirname "$0")/lib/go-build.sh"
 
 version="${1:-${PULUMI_CLI_VERSION:-3.274.1}}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,7 +21,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$root/tools/sdkgen/main.go" "$work/"
 cd "$work"
-go_module_with_replaces qualys-sdkgen "github.com/pulumi/pulumi/pkg/v3@v$version"
+go mod init qualys-sdkgen >/dev/null 2>&1
+gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+# As for the CLI: pkg/v3's own replace lines, except the one pointing at its repository's ../sdk.
+grep '^replace ' "$gomod" | grep -v '=> \.\./sdk' >> go.mod || true
 log="$work/go-get.log"
 { go get "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version" && go mod tidy; } >"$log" 2>&1 || { cat "$log"; exit 1; }
 say "compiling"
