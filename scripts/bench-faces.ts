@@ -3,14 +3,10 @@
 // ratios native / dynamic. Medians of BENCH_RUNS runs (default 3). A script that prints figures,
 // never a timed test. Needs the CLI (npm run pulumi:install); without it, it says so and stops.
 import * as fs from "node:fs";
-import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import type * as automation from "@pulumi/pulumi/automation";
 import { startEmulator, PmEmulator } from "../test/emulator/server";
-import { engineStack, findPulumiCli } from "../test/e2e/cli";
-import { programOf, PASSWORD } from "../test/e2e/program";
+import { findPulumiCli } from "../test/e2e/cli";
+import { emulatorStack, programOf } from "../test/e2e/program";
 import { Declared, linuxMakeCache } from "../test/helpers/jobs";
-import { repoRoot } from "../test/helpers/root";
 
 // A small run of the whole bench (BENCH_SIZES=20, as CI's) measures that many jobs, once.
 const SMALL = process.env.BENCH_SIZES ? Math.min(...process.env.BENCH_SIZES.split(",").map(Number)) : undefined;
@@ -19,21 +15,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? (SMALL ? 1 : 3));
 const PARALLEL = 10;
 /** BENCH_FACES=native (or dynamic) measures one face alone, to look into it. */
 const FACES = (process.env.BENCH_FACES ?? "dynamic,native").split(",") as ("dynamic" | "native")[];
-const TYPE = "qualys:pm:DeploymentJob";
 
 const declared: Declared[] = Array.from({ length: N }, (_, i) => ({ name: `job-${i}`, args: linuxMakeCache({ name: `Bench job ${i}` }) }));
-
-/** The native resource as the generated SDKs' DeploymentJob registers it: its type token and inputs. */
-class NativeJob extends pulumi.CustomResource {
-    constructor(name: string, args: object) {
-        super(TYPE, name, { ...args, serverStatus: undefined, customerId: undefined });
-    }
-}
-
-/** The same declarations as native resources. */
-const nativeProgram: automation.PulumiFn = async () => {
-    for (const d of declared) new NativeJob(d.name, d.args);
-};
 
 interface Figures { up: number; preview: number; refresh: number; destroy: number; stateBytesPerJob: number; requestsPerJob: number }
 
@@ -45,10 +28,7 @@ async function timed(op: () => Promise<unknown>): Promise<number> {
 
 async function once(binDir: string, face: "dynamic" | "native", emulator: PmEmulator, run: number): Promise<Figures> {
     emulator.reset();
-    const program = face === "dynamic" ? programOf(() => declared) : nativeProgram;
-    const env = await engineStack(binDir, `bench-${face}-${run}`, program, {
-        "qualys:gatewayUrl": { value: emulator.url }, "qualys:username": { value: "demo-user" }, "qualys:password": { value: PASSWORD, secret: true },
-    });
+    const env = await emulatorStack(binDir, `bench-${face}-${run}`, emulator, programOf(() => declared, face), face);
     try {
         const up = await timed(() => env.stack.up({ parallel: PARALLEL }));
         const requestsPerJob = emulator.requests.filter((r) => r.route !== "auth").length / N;
@@ -73,8 +53,6 @@ async function main(): Promise<void> {
         console.log("bench-faces: no Pulumi CLI (npm run pulumi:install); the two faces were not measured");
         return;
     }
-    // The engine finds the native plugin on PATH here (Automation API projects have no plugins: entry); it warns so once per run.
-    process.env.PATH = `${path.join(repoRoot(), "bin")}${path.delimiter}${process.env.PATH}`;
     const emulator = await startEmulator();
     const results: Record<string, Figures[]> = { dynamic: [], native: [] };
     try {

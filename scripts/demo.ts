@@ -34,7 +34,7 @@ function jobsOnServer(emulator: PmEmulator): string {
 
 async function withEngine(binDir: string, emulator: PmEmulator): Promise<void> {
     console.log(`Pulumi CLI: ${binDir} (real engine, local file backend)`);
-    const env = await engineStack(binDir, "demo", async () => demoProgram(), CONFIG(emulator.url), "qualys-pm-demo");
+    const env = await engineStack(binDir, "demo", async () => demoProgram(), CONFIG(emulator.url), { projectName: "qualys-pm-demo" });
     try {
         step(1, "pulumi preview --diff");
         console.log((await env.stack.preview({ diff: true })).stdout);

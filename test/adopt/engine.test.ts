@@ -37,7 +37,7 @@ async function stackFor(name: string): Promise<EngineStack> {
         "qualys:gatewayUrl": { value: emulator.url },
         "qualys:username": { value: "demo-user" },
         "qualys:password": { value: "demo-password", secret: true },
-    }, "qualys-pm-adopted", workDir);
+    }, { projectName: "qualys-pm-adopted", workDir });
     stacks.push(env);
     return env;
 }

@@ -48,15 +48,27 @@ export interface EngineStack {
     cleanup(): Promise<void>;
 }
 
+/** Which provider serves the program's DeploymentJobs: the dynamic one, or the native plugin `qualys`. */
+export type Face = "dynamic" | "native";
+
+export interface StackOptions {
+    projectName?: string;
+    /** Where the program's project lives; by default in the repo's .test-output, so the provider process finds this package by name. */
+    workDir?: string;
+    /** "native": Pulumi.yaml names this repository's bin/ as the plugin `qualys`, as a user's project does. */
+    face?: Face;
+}
+
+/** The `plugins:` entry of a project whose DeploymentJobs the native plugin serves. */
+export const NATIVE_PLUGINS = { providers: [{ name: "qualys", path: path.join(ROOT, "bin") }] };
+
 /** A fresh stack for an inline program, in a work dir inside the repo so the provider process finds this package by name. */
 export async function engineStack(
     binDir: string,
     name: string,
     program: automation.PulumiFn,
     config: Record<string, { value: string; secret?: boolean }>,
-    projectName = "qualys-pm-e2e",
-    /** Where the program's project lives; by default in the repo's .test-output, so the provider process finds this package by name. */
-    workDirIn?: string,
+    { projectName = "qualys-pm-e2e", workDir: workDirIn, face = "dynamic" }: StackOptions = {},
 ): Promise<EngineStack> {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), `qualys-e2e-${name}-`));
     const workDir = workDirIn ?? path.join(ROOT, ".test-output", "e2e", `${name}-${path.basename(base)}`);
@@ -74,7 +86,7 @@ export async function engineStack(
     const pulumiCommand = await automation.PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
     const stack = await automation.LocalWorkspace.createOrSelectStack(
         { projectName, stackName: "test", program },
-        { workDir, envVars, pulumiCommand, projectSettings: { name: projectName, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
+        { workDir, envVars, pulumiCommand, projectSettings: projectSettings(projectName, envVars.PULUMI_BACKEND_URL, face) },
     );
     await stack.setAllConfig(config);
     const output: string[] = [];
@@ -107,6 +119,12 @@ export async function engineStack(
             fs.rmSync(base, { recursive: true, force: true });
         },
     };
+}
+
+/** Pulumi.yaml as Automation API writes it (it writes every key given, `plugins:` too, though its type lacks it). */
+function projectSettings(name: string, backendUrl: string, face: Face): automation.ProjectSettings {
+    const plugins = face === "native" ? { plugins: NATIVE_PLUGINS } : {};
+    return { name, runtime: "nodejs", backend: { url: backendUrl }, ...plugins } as automation.ProjectSettings;
 }
 
 /** `pulumi about` of the CLI in binDir, on a file backend in a temp folder, offline. */

@@ -5,7 +5,8 @@
 // leave exactly one job per resource, its id in the engine's state, the Enabled job enabled exactly
 // once and the Disabled one never, and a preview with no changes. A job the killed run stored but
 // the engine never recorded is no resource's job: the next up stops before any write, naming it and
-// the way on (adoptJobId), and the up after that records it.
+// the way on (adoptJobId), and the up after that records it. Every row runs on both faces: the
+// dynamic DeploymentJob and the native plugin `qualys` (found through Pulumi.yaml's `plugins:`).
 //
 // The kill points are exact: the emulator holds the request there (holdNext) and answers nothing
 // while the process is killed, or (after the enable's answer) the kill runs in the emulator right
@@ -36,9 +37,9 @@ import * as path from "node:path";
 import { PmEmulator, RequestRecord, startEmulator } from "../emulator/server";
 import { Declared, linuxMakeCache, windowsReattempts } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import { EngineStack, engineSuite } from "./cli";
+import { EngineStack, engineSuite, Face } from "./cli";
 import { emulatorStack, programOf } from "./program";
-import { alive, descendants, engineProcesses, exited, isCli, isDynamicProvider, kill, Proc, show } from "./processes";
+import { alive, descendants, engineProcesses, exited, isCli, isDynamicProvider, isNativeProvider, kill, Proc, show } from "./processes";
 
 const { binDir, describeWithCli } = engineSuite("test/e2e/killed-run (killed runs through the real Pulumi engine)");
 
@@ -81,11 +82,11 @@ function gist(text: string): string {
     return [...new Set(lines)].slice(0, 12).map((l) => (l.length > 300 ? `${l.slice(0, 297)}...` : l)).join("\n    ");
 }
 
-/** The running up's processes: the CLI and its one dynamic provider (looked up ahead, so that a kill is one syscall). */
+/** The running up's processes: the CLI and its one provider, dynamic or native (looked up ahead, so that a kill is one syscall). */
 function engineTree(): ReturnType<typeof engineProcesses> {
     const tree = engineProcesses();
     seen.push(...tree.all);
-    if (tree.providers.length !== 1) throw new Error(`expected one dynamic-provider process under the CLI: ${tree.all.map(show).join("; ")}`);
+    if (tree.providers.length !== 1) throw new Error(`expected one provider process under the CLI: ${tree.all.map(show).join("; ")}`);
     return tree;
 }
 
@@ -253,8 +254,9 @@ async function expectOneJobPerResource(victim: Victim): Promise<void> {
     expect({ [LINUX]: idOf(LINUX), [WINDOWS]: idOf(WINDOWS) }).toEqual({ [LINUX]: linux.id, [WINDOWS]: windows.id });
 }
 
-const SUITE = "a pulumi up killed in the middle of a create";
-describeWithCli(SUITE, () => {
+// Both faces: the rules are the core's, but each face is its own process the engine kills and restarts.
+const FACES: Face[] = ["dynamic", "native"];
+describeWithCli.each(FACES)("a pulumi up killed in the middle of a create, on the %s face", (face) => {
     jest.setTimeout(240_000);
 
     beforeAll(async () => {
@@ -270,12 +272,12 @@ describeWithCli(SUITE, () => {
             { name: LINUX, args: linuxEnabled() },
             { name: WINDOWS, args: windowsReattempts() },
         ];
-        const name = expect.getState().currentTestName!.replace(SUITE, "").replace(/\W+/g, "-").slice(0, 40);
-        env = await emulatorStack(binDir!, name, emulator, programOf(() => declared));
+        const name = `${face}-${expect.getState().currentTestName!.replace(/^.*? face /, "").replace(/\W+/g, "-").slice(0, 40)}`;
+        env = await emulatorStack(binDir!, name, emulator, programOf(() => declared, face), face);
     });
     afterEach(async () => {
         // The engine's orphans: whatever this test saw of it, and any engine process still below this one.
-        const left = [...seen, ...descendants().filter((p) => isCli(p) || isDynamicProvider(p))].filter(alive);
+        const left = [...seen, ...descendants().filter((p) => isCli(p) || isDynamicProvider(p) || isNativeProvider(p))].filter(alive);
         for (const p of left) kill(p);
         if (left.length) story.push(`killed left-over engine processes: ${left.map(show).join(", ")}`);
         const name = path.basename(env.workDir);

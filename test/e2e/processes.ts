@@ -43,14 +43,16 @@ export function descendants(root: number = process.pid): Proc[] {
 
 export const isCli = (p: Proc) => /(^|\/)pulumi$/.test(p.argv[0] ?? "");
 export const isDynamicProvider = (p: Proc) => p.argv.some((a) => a.endsWith("cmd/dynamic-provider/index.js") || a.endsWith("pulumi-resource-pulumi-nodejs"));
+/** The native plugin: node running bin/pulumi-resource-qualys. */
+export const isNativeProvider = (p: Proc) => p.argv.some((a) => a.endsWith("/pulumi-resource-qualys"));
 
-/** The `pulumi` CLI child of this process and the dynamic-provider processes below it. */
+/** The `pulumi` CLI child of this process and the provider processes (dynamic or native) below it. */
 export function engineProcesses(): { cli: Proc; providers: Proc[]; all: Proc[] } {
     const all = descendants();
     const clis = all.filter((p) => p.ppid === process.pid && isCli(p));
     if (clis.length !== 1) throw new Error(`expected one pulumi CLI child of this process, found ${clis.length}: ${all.map(show).join("; ")}`);
     const below = descendants(clis[0].pid);
-    return { cli: clis[0], providers: below.filter(isDynamicProvider), all: [clis[0], ...below] };
+    return { cli: clis[0], providers: below.filter((p) => isDynamicProvider(p) || isNativeProvider(p)), all: [clis[0], ...below] };
 }
 
 /** Alive: the same process (pid and start time) still exists and is not a zombie. */

@@ -3,36 +3,45 @@
 // operation, read from its own events and state.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import * as automation from "@pulumi/pulumi/automation";
+import type { DeploymentJobArgs } from "../../provider";
 import type { PmEmulator } from "../emulator/server";
 import type { Declared } from "../helpers/jobs";
 import { keepOutput } from "../helpers/secrets";
-import { EngineStack, engineStack } from "./cli";
+import { EngineStack, engineStack, Face } from "./cli";
 
 export const PASSWORD = "demo-password";
 
-/** An inline program declaring what `jobs()` returns when the engine runs it; it exports each job's id. */
-export function programOf(jobs: () => Declared[]): automation.PulumiFn {
+/** An inline program declaring what `jobs()` returns when the engine runs it, on one face; it exports each job's id. */
+export function programOf(jobs: () => Declared[], face: Face = "dynamic"): automation.PulumiFn {
     return async () => {
-        const { DeploymentJob } = require("qualys-pm-pulumi") as typeof import("../../provider/index");
+        const Job = face === "native" ? NativeJob : (require("qualys-pm-pulumi") as typeof import("../../provider/index")).DeploymentJob;
         const ids: Record<string, unknown> = {};
-        const made: Record<string, InstanceType<typeof DeploymentJob>> = {};
+        const made: Record<string, pulumi.CustomResource> = {};
         for (const d of jobs()) {
             const opts = { import: d.import, aliases: d.aliases?.map((name) => ({ name })), dependsOn: d.dependsOn?.map((name) => made[name]), deleteBeforeReplace: d.deleteBeforeReplace };
-            made[d.name] = new DeploymentJob(d.name, d.args, opts);
+            made[d.name] = new Job(d.name, d.args, opts);
             ids[d.name] = made[d.name].id;
         }
         return ids;
     };
 }
 
-/** A fresh stack for `program`, its `qualys:` config naming the emulator (the password a secret). */
-export function emulatorStack(binDir: string, name: string, emulator: PmEmulator, program: automation.PulumiFn): Promise<EngineStack> {
+/** The native plugin's resource as the generated SDKs register it: its type token, the inputs, and the server's facts as outputs. */
+class NativeJob extends pulumi.CustomResource {
+    constructor(name: string, args: DeploymentJobArgs, opts?: pulumi.CustomResourceOptions) {
+        super("qualys:pm:DeploymentJob", name, { ...args, serverStatus: undefined, customerId: undefined }, opts);
+    }
+}
+
+/** A fresh stack for `program`, its `qualys:` config naming the emulator (the password a secret); a native program's project names the plugin. */
+export function emulatorStack(binDir: string, name: string, emulator: PmEmulator, program: automation.PulumiFn, face: Face = "dynamic"): Promise<EngineStack> {
     return engineStack(binDir, name, program, {
         "qualys:gatewayUrl": { value: emulator.url },
         "qualys:username": { value: "demo-user" },
         "qualys:password": { value: PASSWORD, secret: true },
-    });
+    }, { face });
 }
 
 /** Keeps what the CLI printed and the state the engine wrote (secrets encrypted) for the leak scan, then removes the stack. */

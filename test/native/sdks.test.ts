@@ -43,9 +43,6 @@ const { binDir } = engineSuite("test/native/sdks (the Node.js SDK through the re
 
     test("an inline program on it creates, previews no change, updates one field in place and destroys", async () => {
         const emulator = await startEmulator();
-        // The engine finds the plugin on PATH here (an Automation API project in Node has no `plugins:` option).
-        const oldPath = process.env.PATH;
-        process.env.PATH = `${path.join(ROOT, "bin")}${path.delimiter}${oldPath}`;
         let description = "made from the Node.js SDK";
         const program = async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,7 +51,7 @@ const { binDir } = engineSuite("test/native/sdks (the Node.js SDK through the re
         };
         const env = await engineStack(binDir!, "native-sdk-nodejs", program, {
             "qualys:gatewayUrl": { value: emulator.url }, "qualys:username": { value: "demo-user" }, "qualys:password": { value: PASSWORD, secret: true },
-        });
+        }, { face: "native" });
         try {
             expect((await env.run(env.stack.up())).summary.resourceChanges).toEqual({ create: 2 });
             expect(emulator.jobs().map((j) => [j.name, j.description])).toEqual([["Node job", "made from the Node.js SDK"]]);
@@ -65,7 +62,6 @@ const { binDir } = engineSuite("test/native/sdks (the Node.js SDK through the re
             await env.run(env.stack.destroy());
             expect(emulator.jobs()).toEqual([]);
         } finally {
-            process.env.PATH = oldPath;
             await keepAndRemove(env, "native-sdk-nodejs");
             await emulator.close();
         }
