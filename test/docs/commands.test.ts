@@ -28,6 +28,8 @@ const RUNS: { command: RegExp; where: string; shows: string }[] = [
     { command: /^npm test$/, where: ".ci/run", shows: "npm test" },
     { command: /^npm (ci && npm )?run pack:release$/, where: "test/packaging/consumer.test.ts", shows: "pack:release" },
     { command: /^npm install \.\/qualys-pm-pulumi-[\d.]+\.tgz$/, where: "test/packaging/consumer.test.ts", shows: ".tgz" },
+    { command: /^npm ci && npm run plugin:pack$/, where: "test/packaging/plugin-install.test.ts", shows: '"plugin:pack"' },
+    { command: /^pulumi plugin install resource qualys [\d.]+ --file pulumi-resource-qualys-v[\d.]+\.tar\.gz$/, where: "test/packaging/plugin-install.test.ts", shows: '"plugin", "install", "resource", "qualys", version, "--file", TARBALL' },
     { command: /^npm ci --prefix policy$/, where: "test/packaging/consumer.test.ts", shows: '"--prefix", "policy"' },
     { command: /^npm run emulator$/, where: "test/docs/commands.test.ts", shows: "dist/test/emulator/main.js" },
     { command: /^npm run generate$/, where: "test/unit/payload-diff.test.ts", shows: "generatedFiles" },

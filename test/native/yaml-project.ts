@@ -1,7 +1,8 @@
 // A Pulumi YAML project run by the real CLI and pulumi-language-yaml, whose provider `qualys` is
 // this package's plugin, found as a user's project finds it: `plugins: providers: [{name: qualys,
 // path: node_modules/qualys-pm-pulumi/bin}]` in Pulumi.yaml, node_modules/qualys-pm-pulumi being
-// this repository. Local file backend, passphrase secrets, nothing downloaded.
+// this repository (or, for test/packaging/plugin-install, the plugin cache). Local file backend,
+// passphrase secrets, nothing downloaded.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -35,30 +36,35 @@ export class YamlProject {
     /** Everything the CLI printed (kept for the leak scan). */
     readonly output: string[] = [];
 
-    constructor(private readonly binDir: string, readonly name: string) {
+    /** With `pluginCache`, the project is outside the checkout and names no plugin: the engine finds
+     * `qualys` in that PULUMI_HOME's plugin cache or nowhere. `env` is added to the CLI's environment. */
+    constructor(private readonly binDir: string, readonly name: string, private readonly options: { pluginCache?: string; env?: NodeJS.ProcessEnv } = {}) {
         this.base = fs.mkdtempSync(path.join(os.tmpdir(), `qualys-yaml-${name}-`));
-        this.dir = path.join(ROOT, ".test-output", "native-yaml", `${name}-${path.basename(this.base)}`);
+        this.dir = options.pluginCache ? path.join(this.base, "project") : path.join(ROOT, ".test-output", "native-yaml", `${name}-${path.basename(this.base)}`);
         fs.mkdirSync(path.join(this.dir, "node_modules"), { recursive: true });
-        fs.symlinkSync(ROOT, path.join(this.dir, "node_modules", "qualys-pm-pulumi"), "dir");
+        if (!options.pluginCache) fs.symlinkSync(ROOT, path.join(this.dir, "node_modules", "qualys-pm-pulumi"), "dir");
         fs.mkdirSync(path.join(this.base, "state"));
+        // No folder holding a pulumi-resource-qualys (this checkout's bin/, say) on PATH.
+        const pathDirs = (process.env.PATH ?? "").split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, "pulumi-resource-qualys")));
         this.env = {
             ...process.env,
-            PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
+            PATH: [binDir, ...pathDirs].join(path.delimiter),
             PULUMI_BACKEND_URL: `file://${path.join(this.base, "state")}`,
             PULUMI_CONFIG_PASSPHRASE: "native-yaml-passphrase",
-            PULUMI_HOME: path.join(this.base, "home"),
+            PULUMI_HOME: options.pluginCache ?? path.join(this.base, "home"),
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            // The plugin is found through Pulumi.yaml only; one on PATH would be a different test.
+            // The plugin is found through Pulumi.yaml (or the plugin cache) only; one on PATH would be a different test.
             PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
             QUALYS_GATEWAY_URL: "", QUALYS_USERNAME: "", QUALYS_PASSWORD: "",
+            ...options.env,
         };
     }
 
     /** Writes Pulumi.yaml: this project's header and `body` (resources, outputs). */
     write(body: Record<string, unknown>): void {
-        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), YAML.stringify({ name: "patch-jobs", runtime: "yaml", plugins: PLUGINS, ...body }));
+        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), YAML.stringify({ name: "patch-jobs", runtime: "yaml", ...(this.options.pluginCache ? {} : { plugins: PLUGINS }), ...body }));
     }
 
     /** `pulumi <args>` in the project, on its stack `test`. */
