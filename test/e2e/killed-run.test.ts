@@ -297,6 +297,24 @@ describeWithCli.each(FACES)("a pulumi up killed in the middle of a create, on th
         await expectOneJobPerResource(victim);
     });
 
+    // The engine's own way for a pending create records nothing on either face (CLI v3.274.1: the
+    // refresh turns the pending create into a pending import, and the snapshot it writes drops it, with
+    // no Read), so the stop's adoptJobId stays the way on, and the docs say so.
+    test("with the CLI killed after the server stored the job, `pulumi refresh --import-pending-creates <urn> --import-pending-creates <id>` writes nothing and records nothing", async () => {
+        await killedRun("create-stored", "CLI");
+        await env.stack.cancel();
+        const stored = emulator.jobs().find((j) => j.platform === "Linux")!;
+        const pending = (await deployment()).pending_operations?.find((o) => o.resource.urn.endsWith(`::${LINUX}`));
+        expect(pending?.type).toBe("creating");
+        const mark = emulator.requests.length;
+        await env.cli(["refresh", "--yes", "--skip-preview", "--import-pending-creates", pending!.resource.urn, "--import-pending-creates", stored.id]);
+        expect(emulator.requests.slice(mark).filter((r) => WRITES.includes(r.route))).toEqual([]);
+        const after = await deployment();
+        story.push(`  ran \`pulumi refresh --import-pending-creates\`: the state records ${LINUX} as ${after.resources?.find((r) => r.urn.endsWith(`::${LINUX}`))?.id ?? "nothing"}`);
+        expect(after.resources?.find((r) => r.urn.endsWith(`::${LINUX}`))).toBeUndefined();
+        expect(emulator.jobs().filter((j) => j.platform === "Linux").map((j) => j.id)).toEqual([stored.id]);
+    });
+
     test("a run killed after the server stored the job, then a changed program: the next up creates no second job, and stops before any write, naming the job", async () => {
         await killedRun("create-stored", "provider");
         const stored = emulator.jobs().find((j) => j.platform === "Linux")!;
