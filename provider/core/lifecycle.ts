@@ -11,10 +11,26 @@ import { checkedJobId, isEnabled, PmClient } from "./client";
 import { asCanonical, CanonicalInputs, canonicalInputs, fromState, pickInputs } from "./canonical";
 import { diffJob, isRunOnce, lockedRunOnceChanges } from "./diff";
 import { madeFrom } from "./names";
-import { adoptedHere, alreadyExists, noteAdopted, noteDeleted, noteInState, seenInState } from "./ownership";
+import { adoptedHere, alreadyExists, forgetAdopted, noteAdopted, noteDeleted, noteInState, oneCreateAtATime, seenInState } from "./ownership";
 import { ApiJob, DeploymentJobInputs, fromApiJob, mergeIntoServerJob, requestBody, serverFacts, ServerFacts } from "./payload";
 import { show } from "./quote";
+import { Hidden, mayHoldFreeText } from "./secrecy";
 import { CheckFailure, UNKNOWN, validateJobInputs } from "./validate";
+
+/** What a face tells the lifecycle about one call, beyond the inputs. */
+export interface Call {
+    /** What the face needs back in a partial create's outputs (the dynamic face's `__provider`). */
+    extraOutputs?: Record<string, unknown>;
+    /** Inputs a message never quotes (secrecy.ts); by default every input that may hold free text. */
+    hidden?: Hidden;
+    /** True once the engine cancelled the operation: nothing new is written after that (no POST, no PATCH, no enable). */
+    cancelled?: () => boolean;
+}
+
+/** Stops before a write once the operation was cancelled. */
+function notCancelled(call: Call, what: string): void {
+    if (call.cancelled?.()) throw new Error(`${what}: the operation was cancelled, so nothing more was written`);
+}
 
 /** What the engine records: the canonical inputs and what the server owns. */
 export type DeploymentJobOutputs = DeploymentJobInputs & ServerFacts;
@@ -65,26 +81,34 @@ function differences(inputs: CanonicalInputs, job: ApiJob): string[] {
 
 /**
  * Creates the job, Disabled, then enables it when the program says so: the id exists before anything
- * can run. Stops before any write when a job of this platform and name exists (ownership.ts).
- * `extraOutputs` is what the face needs back in a partial create's outputs (the dynamic face's `__provider`).
+ * can run. Stops before any write when a job of this platform and name exists (ownership.ts); creates
+ * of one name in this process go one at a time, so that the second sees the first's job.
  */
-export async function createJob(api: PmClient, news: object, extraOutputs: Record<string, unknown> = {}) {
+export async function createJob(api: PmClient, news: object, call: Call = {}) {
     const inputs = asCanonical(news);
     if (inputs.adoptJobId) return adopt(api, inputs);
-    const existing = await api.jobsNamed(inputs.platform, inputs.name);
-    if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
-    const job = await created(api, inputs, extraOutputs);
-    return enabledAsDeclared(api, inputs, job, extraOutputs);
+    return oneCreateAtATime(inputs.platform, inputs.name, async () => {
+        const existing = await api.jobsNamed(inputs.platform, inputs.name);
+        if (existing.length) throw await alreadyExists(api, inputs.platform, inputs.name, existing);
+        notCancelled(call, `the create of ${show(inputs.name)} was not sent`);
+        const job = await created(api, inputs, call);
+        return enabledAsDeclared(api, inputs, job, call);
+    });
 }
 
-/** Enables a job just recorded when the program declares it Enabled; a failed enable keeps the job recorded, Disabled. */
-async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: ApiJob, extraOutputs: Record<string, unknown>) {
+/**
+ * Enables a job just recorded when the program declares it Enabled. A failed or cancelled enable
+ * keeps the job recorded, Disabled (a partial create): enabling it is then the next plan's change.
+ */
+async function enabledAsDeclared(api: PmClient, inputs: CanonicalInputs, job: ApiJob, call: Call) {
     if ((inputs.status ?? "Disabled") !== "Enabled" || isEnabled(job)) return { id: job.id as string, outs: outputsOf(inputs, job) };
+    const leftDisabled = (why: string) => new JobInitError(`job ${job.id} was created but ${why}; it is recorded Disabled, and the next pulumi up shows the enable`,
+        job.id, { ...outputsOf({ ...inputs, status: "Disabled" }, job), ...call.extraOutputs });
+    if (call.cancelled?.()) throw leftDisabled("not enabled: the operation was cancelled");
     try {
         await api.setJobStatus(job.id, "Enabled");
     } catch (error) {
-        throw new JobInitError(`job ${job.id} was created but enabling it failed: ${(error as Error).message}`, job.id,
-            { ...outputsOf({ ...inputs, status: "Disabled" }, job), ...extraOutputs });
+        throw leftDisabled(`enabling it failed: ${(error as Error).message}`);
     }
     return { id: job.id as string, outs: outputsOf(inputs, { ...job, status: "Enabled" }) };
 }
@@ -100,7 +124,7 @@ const STRICT = 1_000;
  * recorded as Qualys holds it (a partial create, nothing enabled) with the difference reported, so
  * the next run neither loses nor duplicates it. Any other answer is refused: it is not this POST's job.
  */
-async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Record<string, unknown>): Promise<ApiJob> {
+async function created(api: PmClient, inputs: CanonicalInputs, call: Call): Promise<ApiJob> {
     const body = requestBody({ ...inputs, status: "Disabled" });
     const sentAt = api.now();
     // A job the lookup found bears the name sent up to the server's rewriting (client.ts jobsNamed): the rest must be as sent.
@@ -119,10 +143,11 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
     if (stored.name === body.name && differences(inputs, stored).length === 0) return stored;
     // Recorded as Qualys holds it, its texts too (not read back as the ones sent): the difference is reported.
     const recorded = fromApiJob(stored, { ...inputs, name: undefined, description: undefined });
-    const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${valueOf(inputs, k)} was stored as ${valueOf(recorded, k)}`);
+    const quoted = valuesOf(call);
+    const changed = diffJob(recorded, { ...inputs, status: "Disabled" } as CanonicalInputs).changed.map((k) => `${k} ${quoted(inputs, k)} was stored as ${quoted(recorded, k)}`);
     throw new JobInitError(`job ${job.id} was created, but Qualys stored it differently from what was sent: ${changed.join("; ")}. ` +
         "It is recorded as Qualys holds it and was not enabled; the next pulumi up writes the program's values again", job.id,
-        { ...outputsOf(recorded, stored), ...extraOutputs });
+        { ...outputsOf(recorded, stored), ...call.extraOutputs });
 }
 
 /**
@@ -133,11 +158,23 @@ async function created(api: PmClient, inputs: CanonicalInputs, extraOutputs: Rec
  */
 async function adopt(api: PmClient, inputs: CanonicalInputs) {
     const id = inputs.adoptJobId!;
-    if (seenInState(id)) {
+    if (seenInState(id) || adoptedHere(id)) {
         throw new Error(`adoptJobId: job ${id} is already held by a resource of this stack: adopting it would give one job to two resources ` +
             "(deleting either would delete the other's job). Nothing was written. A renamed resource keeps its job with " +
             '`aliases: [{ name: "<its old name>" }]`; otherwise remove adoptJobId, or set it to a job no resource holds');
     }
+    // Noted before the read, so that a concurrent adoption of the same job is refused.
+    noteAdopted(id);
+    try {
+        return await adopted(api, id, inputs);
+    } catch (error) {
+        forgetAdopted(id);
+        throw error;
+    }
+}
+
+/** The job to adopt, read and matched with the program; nothing is written. */
+async function adopted(api: PmClient, id: string, inputs: CanonicalInputs) {
     const job = await api.getJob(id);
     if (!job) throw new Error(`adoptJobId: Qualys has no deployment job ${id} (deleted, by pulumi destroy or in Qualys?): remove adoptJobId to create a new job, or set it to a job Qualys holds`);
     const changed = differences(inputs, job);
@@ -149,7 +186,6 @@ async function adopt(api: PmClient, inputs: CanonicalInputs) {
         throw new Error(`adoptJobId: job ${id} is ${held} in Qualys and the program declares it ${inputs.status ?? "Disabled"}; adoption writes nothing. ` +
             `Declare status: "${held}" to adopt it as it is${held === "Disabled" ? ", then set status: \"Enabled\" in a later pulumi up, whose plan shows the enable" : ""}`);
     }
-    noteAdopted(id);
     return { id, outs: outputsOf(inputs, job) };
 }
 
@@ -167,7 +203,7 @@ export async function readJob(api: PmClient, id: string, props: object = {}) {
  * own is taken from what Qualys holds now; whether the job is enabled is Qualys' word; and every
  * modelled field must still be as the state recorded it (compare-and-swap), or the update stops.
  */
-export async function updateJob(api: PmClient, id: string, olds: object, news: object): Promise<DeploymentJobOutputs> {
+export async function updateJob(api: PmClient, id: string, olds: object, news: object, call: Call = {}): Promise<DeploymentJobOutputs> {
     noteInState(checkedJobId(id, "update"));
     const [before, after] = [fromState(olds), asCanonical(news)];
     if (before.status === "Enabled" && isRunOnce(before)) {
@@ -175,12 +211,12 @@ export async function updateJob(api: PmClient, id: string, olds: object, news: o
     }
     const current = await api.getJob(id);
     if (!current) throw new Error(`job ${id} is no longer in Qualys (deleted outside Pulumi?): run pulumi refresh to drop it from the state`);
-    const edited = editedInQualys(before, current, after);
+    const edited = editedInQualys(before, current, after, valuesOf(call));
     if (edited.length) {
         throw new Error(`job ${id} was changed in Qualys since the last refresh: ${edited.join("; ")}. Nothing was written, so that edit is not lost unseen. ` +
             "Run pulumi refresh (or pulumi up --refresh), review the drift it shows, then run pulumi up again");
     }
-    const job = await applyUpdate(api, id, current, before, after);
+    const job = await applyUpdate(api, id, current, before, after, call);
     // An update's answer may lack what the GET had (the Windows sample echoes the request): keep those facts.
     const known = Object.fromEntries(Object.entries(job).filter(([, v]) => v !== null && v !== undefined));
     return { ...after, ...serverFacts({ ...current, ...known }) };
@@ -191,24 +227,29 @@ export async function updateJob(api: PmClient, id: string, olds: object, news: o
  * both values; a field Qualys already holds as the program wants it is no loss (the PATCH of an
  * update the engine never recorded, a killed provider's, or the same edit made in Qualys).
  */
-function editedInQualys(recorded: CanonicalInputs, current: ApiJob, wanted: CanonicalInputs): string[] {
+function editedInQualys(recorded: CanonicalInputs, current: ApiJob, wanted: CanonicalInputs, quoted: Quoted): string[] {
     const held = fromApiJob(current, recorded);
     const notAsWanted = diffJob(held, wanted).changed;
     // Recorded first: a field the state leaves to Qualys (kept when absent) is not compared.
-    return diffJob(held, recorded).changed.filter((k) => k !== "status" && notAsWanted.includes(k)).map((k) => `${k} is ${valueOf(held, k)} in Qualys, ${valueOf(recorded, k)} in the state`);
+    return diffJob(held, recorded).changed.filter((k) => k !== "status" && notAsWanted.includes(k)).map((k) => `${k} is ${quoted(held, k)} in Qualys, ${quoted(recorded, k)} in the state`);
 }
 
 /** Room for one value in a message that sets two side by side: enough for a few ids, bounded for hostile text. */
 const VALUE_ROOM = 240;
 
-/** One input's value as a message quotes it. */
-function valueOf(inputs: CanonicalInputs, key: string): string {
-    const value = (inputs as unknown as Record<string, unknown>)[key];
-    return value === undefined ? "not set" : show(value, VALUE_ROOM);
+type Quoted = (inputs: CanonicalInputs, key: string) => string;
+
+/** One input's value as a message quotes it: a hidden one (a secret, or free text where the face cannot tell) is only said to differ. */
+function valuesOf({ hidden = mayHoldFreeText }: Call): Quoted {
+    return (inputs, key) => {
+        const value = (inputs as unknown as Record<string, unknown>)[key];
+        if (value === undefined) return "not set";
+        return hidden(key) ? "[a value not quoted: it may be a secret]" : show(value, VALUE_ROOM);
+    };
 }
 
 /** The PATCH of the edited inputs, then the status change the program asks for; the job as last answered. */
-async function applyUpdate(api: PmClient, id: string, current: ApiJob, before: CanonicalInputs, after: CanonicalInputs): Promise<ApiJob> {
+async function applyUpdate(api: PmClient, id: string, current: ApiJob, before: CanonicalInputs, after: CanonicalInputs, call: Call): Promise<ApiJob> {
     const status = isEnabled(current) ? "Enabled" : "Disabled";
     let job = current;
     const edits = diffJob(before, after).changed.filter((k) => k !== "status");
@@ -217,11 +258,14 @@ async function applyUpdate(api: PmClient, id: string, current: ApiJob, before: C
             `cannot change ${edits.join(", ")}. Run pulumi refresh, then declare a new DeploymentJob for the new configuration`);
     }
     // A new status goes through the status endpoint below, the one way documented to change it.
+    notCancelled(call, `job ${id} was not updated`);
     if (edits.length) job = await api.updateJob(id, mergeIntoServerJob(current, requestBody({ ...after, status })));
     // The status changes only when the program's does: an edit of other inputs never enables (or
     // disables) a job that someone switched in Qualys since the last refresh; the refresh shows it.
     const wanted = after.status ?? "Disabled";
     if (wanted !== (before.status ?? "Disabled") && wanted !== status) {
+        // The state keeps the old inputs after this error: the next up writes the same edits again (no loss) and the status.
+        notCancelled(call, `job ${id} was ${edits.length ? "updated but " : ""}not ${wanted === "Enabled" ? "enabled" : "disabled"}`);
         await api.setJobStatus(id, wanted);
         job = { ...job, status: wanted };
     }

@@ -48,6 +48,29 @@ export function adoptedHere(id: string): boolean {
     return ADOPTED_HERE.has(id.toLowerCase());
 }
 
+/** An adoption noted before its checks, so that a concurrent one sees it, and dropped when they fail. */
+export function forgetAdopted(id: string): void {
+    ADOPTED_HERE.delete(id.toLowerCase());
+}
+
+/**
+ * The creates of one platform and name in this process, one after the other: the engine runs creates
+ * in parallel, and a second create's lookup, made while the first one's POST is on its way, would
+ * find no job and POST a second. In turn, the second finds the first's job and stops. The key is
+ * coarse (case and white space folded, as the server may fold them): it only ever serializes more.
+ */
+const CREATES = new Map<string, Promise<unknown>>();
+
+export async function oneCreateAtATime<T>(platform: string, name: string, create: () => Promise<T>): Promise<T> {
+    const key = `${platform}\n${name.trim().replace(/\s+/g, " ").toLowerCase()}`;
+    const before = CREATES.get(key) ?? Promise.resolve();
+    const mine = before.then(create);
+    const settled = mine.then(() => undefined, () => undefined);
+    CREATES.set(key, settled);
+    void settled.then(() => CREATES.get(key) === settled && CREATES.delete(key));
+    return mine;
+}
+
 /** Jobs of one name read in full, at most, to name them in the stop. */
 const MAX_NAMED = 5;
 

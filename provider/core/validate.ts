@@ -7,6 +7,7 @@
 import type { ErrorObject } from "ajv";
 import { LIST_CHECKS, MAX_FAILURES } from "./bounded";
 import { jobValidators, settingsValidator } from "./validators";
+import { UNKNOWN } from "./unknown";
 import { joinPath, pointerSegments, reasonFor, safeSegment, unknownKeys } from "./wording";
 
 export { MAX_FAILURES } from "./bounded";
@@ -19,8 +20,7 @@ export interface CheckFailure {
     reason: string;
 }
 
-/** Pulumi's placeholder for a value not known until apply (the Node SDK's `rpc.unknownValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
 
 /** Validates DeploymentJob inputs; values still unknown at preview are skipped, as their rules cannot be judged yet. */
 export function validateJobInputs(inputs: Record<string, unknown>): CheckFailure[] {

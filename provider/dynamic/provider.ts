@@ -62,7 +62,8 @@ export const provider: pulumi.dynamic.ResourceProvider<DeploymentJobInputs, Depl
     async create(news) {
         // The dynamic-provider server adds `__provider` to successful results only; a partial create
         // carries it, or the recorded job could not be read or deleted later.
-        return createJob(getClient(), news, { __provider: (news as { __provider?: unknown }).__provider });
+        // Its secrets arrive unwrapped (it accepts none), so its messages quote no free text (the core's default).
+        return createJob(getClient(), news, { extraOutputs: { __provider: (news as { __provider?: unknown }).__provider } });
     },
 
     async read(id, props) {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import jobSchema from "../../schema/deployment-job.schema.json";
 import type { DeploymentJobArgs } from "./args.generated";
 import { FACT_KEYS } from "../core/payload";
+import { Declarations } from "../core/declarations";
 import { DYNAMIC_MODULE, DYNAMIC_TYPE_NAME } from "./token";
 import type { DeploymentJobInputs, ServerFacts } from "../core/payload";
 
@@ -32,32 +33,20 @@ const delegatingProvider: pulumi.dynamic.ResourceProvider = {
     delete: (i, p) => require("qualys-pm-pulumi/provider").delete(i, p),
 };
 
-/** Per program run (its resource monitor: one per run, under mocks too), which resource declared each job name and adopted id. */
-const declaredJobs = new WeakMap<object, Map<string, string>>();
+/** Per program run (its resource monitor: one per run, under mocks too), the jobs its resources declared. */
+const declaredJobs = new WeakMap<object, Declarations>();
 const outsideAnyRun = {};
 
 /**
- * One job per resource: two resources naming the same Qualys job (platform and name, or the same
- * adoptJobId) would share it, and deleting one would delete the other's job. The second one gets a
- * `__declaredTwice` input naming the first, which the provider's `check` refuses, so the plan fails
- * at preview with both names and nothing is created (a throw from here would escape the program).
+ * The second resource declaring a job (core/declarations.ts) gets a `__declaredTwice` input naming
+ * the first, which the provider's `check` refuses, so the plan fails at preview with both names and
+ * nothing is created (a throw from here would escape the program).
  */
 function declaredTwice(resourceName: string, args: DeploymentJobArgs): pulumi.Output<string | undefined> {
     const run = pulumi.runtime.getMonitor() ?? outsideAnyRun;
-    const seen = declaredJobs.get(run) ?? new Map<string, string>();
-    declaredJobs.set(run, seen);
-    return pulumi.all([args.name, args.platform, args.adoptJobId]).apply(([jobName, platform, adoptJobId]) => {
-        const keys = [`job "${jobName}" on ${platform}`, ...(adoptJobId ? [`adoptJobId ${adoptJobId.toLowerCase()}`] : [])];
-        for (const key of keys) {
-            const holder = seen.get(key);
-            if (holder !== undefined && holder !== resourceName) {
-                return `DeploymentJob "${resourceName}" and DeploymentJob "${holder}" both declare the Qualys ${key}; each job belongs to one resource ` +
-                    "(destroying one would delete the other's job): give one of them another job name";
-            }
-        }
-        for (const key of keys) seen.set(key, resourceName);
-        return undefined;
-    });
+    const declarations = declaredJobs.get(run) ?? new Declarations();
+    declaredJobs.set(run, declarations);
+    return pulumi.all([args.name, args.platform, args.adoptJobId]).apply(([name, platform, adoptJobId]) => declarations.declare(resourceName, { name, platform, adoptJobId }));
 }
 
 // Merged into the class below: its instances carry every output property, typed by DeploymentJobOutputProperties.

@@ -45,8 +45,24 @@ export function checkConfig(news: Record<string, unknown>, env: NodeJS.ProcessEn
     return checkSettings({ ...asConfigKeys(stackConfig(env)), ...asConfigKeys(unwrap(news) as Record<string, unknown>) }, env);
 }
 
-/** DiffConfig: the settings that differ between the old and new provider inputs; none replaces anything. */
-export function diffConfig(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+/** A gateway as an origin, so that a trailing slash or a host's case is no change of tenant. */
+function origin(value: unknown): unknown {
+    try {
+        return typeof value === "string" ? new URL(value).origin : value;
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * DiffConfig: the settings that differ between the old and new provider inputs. A new gateway is a
+ * new tenant: its jobs are not the old one's, so the engine replaces each job of this provider (made
+ * on the new gateway, the old one deleted through the old provider), a change the plan shows, and
+ * never asks the new tenant about the old tenant's ids. Every other setting changes in place.
+ */
+export function diffConfig(olds: Record<string, unknown>, news: Record<string, unknown>): { changed: string[]; replaces: string[] } {
     const [before, after] = [unwrap(olds) as Record<string, unknown>, unwrap(news) as Record<string, unknown>];
-    return Object.keys(SETTING_SOURCES).filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+    const changed = Object.keys(SETTING_SOURCES).filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+    const moved = changed.includes("gatewayUrl") && before.gatewayUrl !== undefined && origin(before.gatewayUrl) !== origin(after.gatewayUrl);
+    return { changed, replaces: moved ? ["gatewayUrl"] : [] };
 }

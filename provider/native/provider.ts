@@ -4,7 +4,9 @@
 // (values.ts), the settings come from Configure (config.ts), the diff is given by property path
 // (detailed-diff.ts), and Cancel. server.ts does the protobuf.
 import { PmClient } from "../core/client";
-import { checkJob, createJob, deleteJob, diffRecorded, JobInitError, readJob, updateJob } from "../core/lifecycle";
+import { Call, checkJob, createJob, deleteJob, diffRecorded, JobInitError, readJob, updateJob } from "../core/lifecycle";
+import { Declarations } from "../core/declarations";
+import { secretsOnly } from "../core/secrecy";
 import { fromState } from "../core/canonical";
 import { resolveSettings } from "../core/settings";
 import { CheckFailure } from "../core/validate";
@@ -33,6 +35,7 @@ export class NativeProvider {
     private client?: PmClient;
     private cancelled = false;
     private readonly inFlight = new Set<Promise<unknown>>();
+    private readonly declarations = new Declarations();
 
     constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -48,8 +51,14 @@ export class NativeProvider {
         return this.client;
     }
 
-    check(olds: Props, news: Props): { inputs: Props; failures: CheckFailure[] } {
-        const { inputs, failures } = checkJob(unwrap(olds) as Props, unwrap(news) as Props);
+    /**
+     * Check; `urn` names the resource, so that a second one declaring the same job is refused (this
+     * process sees every Check of one operation's program).
+     */
+    check(olds: Props, news: Props, urn = ""): { inputs: Props; failures: CheckFailure[] } {
+        const given = unwrap(news) as Props;
+        const twice = urn ? this.declarations.declare(urn.split("::").pop()!, given) : undefined;
+        const { inputs, failures } = checkJob(unwrap(olds) as Props, given, twice);
         return { inputs: inputs ? wrapSecrets(inputs, secretKeys(news)) : news, failures };
     }
 
@@ -63,7 +72,7 @@ export class NativeProvider {
         const secrets = secretKeys(news);
         return this.track("create", async () => {
             try {
-                const { id, outs } = await createJob(this.api(), unwrap(news) as Props);
+                const { id, outs } = await createJob(this.api(), unwrap(news) as Props, this.call(secrets));
                 return { id, outs: wrapSecrets(outs, secrets) };
             } catch (error) {
                 // A job that exists although its create failed is recorded, its secrets wrapped as well.
@@ -83,7 +92,8 @@ export class NativeProvider {
 
     update(id: string, olds: Props, news: Props): Promise<Props> {
         const secrets = secretKeys(news);
-        return this.track("update", async () => wrapSecrets(await updateJob(this.api(), id, unwrap(olds) as Props, unwrap(news) as Props), secrets));
+        const call = this.call(secretKeys(olds, news));
+        return this.track("update", async () => wrapSecrets(await updateJob(this.api(), id, unwrap(olds) as Props, unwrap(news) as Props, call), secrets));
     }
 
     delete(id: string): Promise<void> {
@@ -97,12 +107,18 @@ export class NativeProvider {
     }
 
     /**
-     * Cancel: nothing new starts, and the answer waits for what is under way, so that a create the
-     * server made is recorded (or fails as a partial create) instead of being cut off half-written.
+     * Cancel: nothing new starts, work under way writes nothing more (the core asks before each POST,
+     * PATCH and enable), and the answer waits for it, so that a job the server made is recorded
+     * (Disabled, as a partial create) instead of being cut off half-written.
      */
     async cancel(): Promise<void> {
         this.cancelled = true;
         await Promise.allSettled([...this.inFlight]);
+    }
+
+    /** The core's view of one call: the program's secrets are not quoted, and a cancel stops what has not been written. */
+    private call(secrets: Set<string>): Call {
+        return { hidden: secretsOnly(secrets), cancelled: () => this.cancelled };
     }
 
     private track<T>(what: string, work: () => Promise<T>): Promise<T> {

@@ -92,8 +92,8 @@ function configHandlers(provider: NativeProvider, env: NodeJS.ProcessEnv): Recor
             return checkResponse(news, checkConfig(news, env));
         }),
         diffConfig: unary((req) => {
-            const changed = diffConfig(fromStruct(req.getOldInputs() ?? req.getOlds()), fromStruct(req.getNews()));
-            return diffResponse(changed, [], changed.map((path) => ({ path, kind: "UPDATE", replace: false })));
+            const { changed, replaces } = diffConfig(fromStruct(req.getOldInputs() ?? req.getOlds()), fromStruct(req.getNews()));
+            return diffResponse(changed, replaces, changed.map((path) => ({ path, kind: "UPDATE", replace: replaces.includes(path) })));
         }),
         configure: unary((req) => {
             provider.configure(fromStruct(req.getArgs()), Object.fromEntries(req.getVariablesMap().toArray()));
@@ -101,7 +101,10 @@ function configHandlers(provider: NativeProvider, env: NodeJS.ProcessEnv): Recor
             return new pb.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setAcceptoutputs(false).setSupportspreview(false);
         }),
         cancel: unary(async () => {
-            await provider.cancel();
+            // The log says when the cancel took hold (the engine keeps a plugin's stderr in its log).
+            const answered = provider.cancel();
+            process.stderr.write("pulumi-resource-qualys: cancelled: nothing new starts, and work under way writes nothing more\n");
+            await answered;
             return new emptyPb.Empty();
         }),
     };
@@ -111,7 +114,7 @@ function configHandlers(provider: NativeProvider, env: NodeJS.ProcessEnv): Recor
 function resourceHandlers(provider: NativeProvider): Record<string, Handler> {
     return {
         check: unary((req) => {
-            const { inputs, failures } = provider.check(fromStruct(req.getOlds()), fromStruct(req.getNews()));
+            const { inputs, failures } = provider.check(fromStruct(req.getOlds()), fromStruct(req.getNews()), req.getUrn());
             return checkResponse(inputs, failures);
         }),
         diff: unary((req) => {

@@ -1,5 +1,5 @@
 // Attacks on the native plugin's Cancel, hostile answers and odd call orders, over gRPC against the
-// emulator on 127.0.0.1. Tests marked `// FINDING n:` fail on purpose.
+// emulator on 127.0.0.1. Tests marked `// FINDING n` failed before their fix.
 import { startEmulator, PmEmulator } from "../emulator/server";
 import { linuxMakeCache } from "../helpers/jobs";
 import { PluginProcess, secret } from "../native/plugin";
@@ -34,14 +34,15 @@ async function checked(p: PluginProcess, news: object) {
 }
 
 describe("cancel", () => {
-    // FINDING 4: Cancel arrives while an Enabled job's create POST is under way; the create goes on
-    // to enable the job (an On-demand job starts patching at once) after the user cancelled.
+    // FINDING 4 (fixed): Cancel arrives while an Enabled job's create POST is under way; the create went
+    // on to enable the job (an On-demand job starts patching at once) after the user cancelled.
     test("a create cancelled before its job was enabled records the job Disabled and does not enable it", async () => {
         const p = await started();
         const hold = emulator.holdNext("create", "before-apply");
         const creating = p.create(await checked(p, linuxMakeCache({ status: "Enabled" }))).then((r) => r, (e) => e);
         await hold.reached;
         const cancelling = p.cancel();
+        await p.logged("pulumi-resource-qualys: cancelled");
         hold.release();
         const [outcome] = await Promise.all([creating, cancelling]);
         expect(emulator.jobs()).toHaveLength(1);
@@ -51,8 +52,8 @@ describe("cancel", () => {
         expect((outcome as any).partial?.properties?.status ?? (outcome as any).properties?.status).toBe("Disabled");
     });
 
-    // FINDING 4 (b): Cancel arrives while the create is still looking for a job of its name (no write
-    // yet); the create still POSTs a job after the cancel.
+    // FINDING 4 (b, fixed): Cancel arrives while the create is still looking for a job of its name (no
+    // write yet); the create still POSTed a job after the cancel.
     test("a create cancelled before its POST writes nothing", async () => {
         const p = await started();
         const inputs = await checked(p, linuxMakeCache());
@@ -60,6 +61,7 @@ describe("cancel", () => {
         const creating = p.create(inputs).then((r) => r, (e) => e);
         await hold.reached;
         const cancelling = p.cancel();
+        await p.logged("pulumi-resource-qualys: cancelled");
         hold.release();
         await Promise.all([creating, cancelling]);
         expect(emulator.counts().create ?? 0).toBe(0);

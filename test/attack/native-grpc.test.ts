@@ -1,6 +1,6 @@
 // Attacks on the native plugin's gRPC face (bin/pulumi-resource-qualys), driven as the engine drives
-// it (test/native/plugin.ts), against the emulator on 127.0.0.1. Tests marked `// FINDING n:` fail
-// on purpose: each shows a promise of docs/native-provider.md or docs/guardrails.md that breaks.
+// it (test/native/plugin.ts), against the emulator on 127.0.0.1. Tests marked `// FINDING n` failed
+// before their fix: each showed a promise of docs/native-provider.md or docs/guardrails.md broken.
 import { startEmulator, PmEmulator } from "../emulator/server";
 import { linuxMakeCache } from "../helpers/jobs";
 import { requestBody } from "../../provider/core/payload";
@@ -44,13 +44,21 @@ async function checked(news: object, olds: object = {}) {
 }
 
 describe("secret inputs in messages", () => {
-    // FINDING 1: a secret description is quoted in clear in the update's compare-and-swap stop.
+    // FINDING 1 (fixed): a secret description is quoted in clear in the update's compare-and-swap stop.
     test("an update stopped by an edit made in Qualys does not quote a secret description in its message", async () => {
         const { id, properties } = await plugin.create(await checked({ ...linuxMakeCache(), description: secret("s3cret-runbook-token") }));
         emulator.editJob(id, (job) => (job.description = "edited in the UI"));
         const error = await plugin.update(id, properties, await checked({ ...linuxMakeCache(), description: secret("s3cret-runbook-token-v2") })).then(() => undefined, (e) => e);
         expect(String(error?.message)).toMatch(/was changed in Qualys since the last refresh: description/);
         expect(String(error.message)).not.toContain("s3cret-runbook-token");
+    });
+
+    test("the same stop quotes a description that is not secret, so that the reviewer sees both values", async () => {
+        const plain = (description: string) => ({ ...linuxMakeCache({ name: "Plain description" }), description });
+        const { id, properties } = await plugin.create(await checked(plain("runbook v1")));
+        emulator.editJob(id, (job) => (job.description = "edited in the UI"));
+        const error = await plugin.update(id, properties, await checked(plain("runbook v2"))).then(() => undefined, (e) => e);
+        expect(String(error?.message)).toContain('description is "edited in the UI" in Qualys, "runbook v1" in the state');
     });
 
     // Held: Check's failure does not quote a secret description.
@@ -62,29 +70,17 @@ describe("secret inputs in messages", () => {
 });
 
 describe("one job per resource (guardrails: refused at preview, naming both)", () => {
-    // FINDING 2: the native face never tells Check that two resources declare the same job.
+    // FINDING 2 (fixed): the native face never tells Check that two resources declare the same job.
     test("Check of a second resource declaring the same platform and name is refused, naming the first", async () => {
-        expect((await checkAs("first", linuxMakeCache())).failures).toEqual([]);
-        const { failures } = await checkAs("second", linuxMakeCache());
+        expect((await checkAs("first", linuxMakeCache({ name: "Declared twice" }))).failures).toEqual([]);
+        const { failures } = await checkAs("second", linuxMakeCache({ name: "Declared twice" }));
         expect(failures).toEqual([expect.objectContaining({ property: "name", reason: expect.stringContaining("first") })]);
     });
 
-    // FINDING 2 (b): so the engine's concurrent creates of two such resources both write: the first
-    // create's POST is on its way when the second looks for a job of that name, finds none, and POSTs.
-    test("two concurrent creates of the same platform and name make at most one job", async () => {
-        const inputs = await checked(linuxMakeCache());
-        const hold = emulator.holdNext("create", "before-apply");
-        const first = plugin.create(inputs).then((r) => r, (e) => e);
-        await hold.reached;
-        const second = plugin.create(inputs).then((r) => r, (e) => e);
-        // Until the second create's POST was answered, or the second create ended without one.
-        await Promise.race([new Promise<void>((resolve) => emulator.onAnswered("create", 1, () => resolve())), second]);
-        hold.release();
-        await Promise.all([first, second]);
-        expect(emulator.jobs()).toHaveLength(1);
-    });
+    // FINDING 2 (b, fixed): the engine's concurrent creates of two such resources both wrote. The
+    // proof that creates of one name go one at a time is test/unit/one-create-per-name.test.ts.
 
-    // FINDING 2 (c): two resources adopting the same job both get it (deleting either deletes the other's).
+    // FINDING 2 (c, fixed): two resources adopting the same job both get it (deleting either deletes the other's).
     test("two concurrent creates adopting the same job give it to at most one resource", async () => {
         const made = await checked(linuxMakeCache({ name: "Seeded by hand" }));
         const id = emulator.seedJob(requestBody({ ...(made as object), status: "Disabled" } as never) as never);
@@ -94,25 +90,9 @@ describe("one job per resource (guardrails: refused at preview, naming both)", (
     });
 });
 
-describe("a provider moved to another tenant", () => {
-    // FINDING 3 (gRPC): DiffConfig lets gatewayUrl change in place, and the plugin then acts on the
-    // first tenant's job ids at the second tenant: a Delete "succeeds" and the job stays on the first.
-    test("a Delete of a job made on the first tenant, after Configure names a second tenant, does not report the job deleted while the first tenant keeps it", async () => {
-        const other = await startEmulator({ users: { "demo-user": PASSWORD }, customerId: "11111111-2222-4333-8444-555555555555" });
-        const moved = new PluginProcess();
-        try {
-            const { id, properties } = await plugin.create(await checked(linuxMakeCache({ name: "First tenant job" })));
-            expect((await plugin.diffConfig(settings(emulator), settings(other))).replaces).toEqual([]);
-            await moved.start();
-            await moved.configure(settings(other));
-            const outcome = await moved.delete(id, properties).then(() => "reported deleted", (e) => `refused: ${e.message}`);
-            expect({ outcome, firstTenantStillHolds: emulator.jobs().some((j) => j.id === id) }).not.toEqual({ outcome: "reported deleted", firstTenantStillHolds: true });
-        } finally {
-            await moved.stop("attack-native-moved");
-            await other.close();
-        }
-    });
-});
+// FINDING 3 (fixed): DiffConfig let gatewayUrl change in place, and the plugin then acted on the first
+// tenant's ids at the second. DiffConfig now replaces (test/native/contract.test.ts), and
+// test/attack/native-yaml.test.ts follows the engine through it.
 
 describe("unknowns at preview", () => {
     test("Check with whole objects and the status unknown does not fail or crash", async () => {

@@ -1,5 +1,5 @@
 // Attacks on the native plugin through the real engine: Pulumi YAML programs (test/native/yaml-project.ts)
-// against emulators on 127.0.0.1. Tests marked `// FINDING n:` fail on purpose.
+// against emulators on 127.0.0.1. Tests marked `// FINDING n` failed before their fix.
 import { PmEmulator, startEmulator } from "../emulator/server";
 import { PASSWORD } from "../e2e/program";
 import { YamlProject, yamlEngineSuite } from "../native/yaml-project";
@@ -48,7 +48,7 @@ describeWithYaml("YAML programs on the native plugin, attacked", () => {
         expect(p.stateText()).not.toContain(PASSWORD);
     });
 
-    // FINDING 2 (e2e): two resources declaring the same job are not refused at preview on the native face.
+    // FINDING 2 (e2e, fixed): two resources declaring the same job are not refused at preview on the native face.
     test("two resources declaring the same platform and name are refused at preview, naming both, before any request", async () => {
         const p = await project("declared-twice", { resources: { first: job("Same name"), second: job("Same name") } });
         const failed = await p.cli(["preview"]).then(() => undefined, (e) => e);
@@ -57,7 +57,7 @@ describeWithYaml("YAML programs on the native plugin, attacked", () => {
         expect(emulator.jobs()).toHaveLength(0);
     });
 
-    // FINDING 2 (e2e, adoption): two resources adopting the same job both hold it.
+    // FINDING 2 (e2e, adoption, fixed): two resources adopting the same job both hold it.
     test("two resources adopting the same job are refused, so that no job is held by two resources", async () => {
         const seed = new YamlProject(binDir!, "seed");
         projects.push(seed);
@@ -95,25 +95,23 @@ describeWithYaml("YAML programs on the native plugin, attacked", () => {
         expect(writes).toEqual([]);
     });
 
-    // FINDING 3: an explicit provider moved to another tenant (gatewayUrl changed) silently forgets the
-    // job it held on the first tenant: the refresh asks the new tenant, which has no such id, and drops it.
-    test("changing an explicit provider's gatewayUrl to another tenant does not silently orphan the job on the first tenant", async () => {
+    // FINDING 3 (fixed): an explicit provider moved to another tenant (gatewayUrl changed) silently forgot
+    // the job it held on the first tenant: the refresh asked the new tenant, which had no such id, and
+    // dropped it. Now a new gateway replaces, visibly: the job is made on the new tenant and the old one
+    // deleted through the old provider, so no tenant keeps a job that no state holds.
+    test("changing an explicit provider's gatewayUrl to another tenant replaces its job, visibly: made on the new tenant, deleted on the first", async () => {
         const other = await startEmulator({ customerId: "11111111-2222-4333-8444-555555555555" });
         try {
             const provider = (url: string) => ({ type: "pulumi:providers:qualys", properties: { gatewayUrl: url, username: "demo-user", password: { "fn::secret": PASSWORD } } });
             const p = await project("tenant-switch", { resources: { tenant: provider(emulator.url), nightly: { ...job("Tenant job"), options: { provider: "${tenant}" } } } });
             await p.cli(["up", "--yes"]);
-            const [{ id }] = emulator.jobs();
             p.write({ resources: { tenant: provider(other.url), nightly: { ...job("Tenant job"), options: { provider: "${tenant}" } } } });
-            // The first up on the new tenant: the provider is updated in place (DiffConfig replaces nothing).
-            const first = await p.cli(["up", "--yes"]).then(() => "ran", (e) => `stopped: ${e.message}`);
-            // The next refresh asks the second tenant for the first tenant's job id.
-            const refresh = await p.cli(["refresh", "--yes"]).then((r) => r.stdout, (e) => `stopped: ${e.message}`);
-            const held = (JSON.parse(p.stateText()).checkpoint.latest.resources as any[]).some((r) => r.id === id);
-            // What should be: the job is still held (or moved with a visible replace), or a run stops and
-            // says the job is on another tenant. Never: the first tenant keeps a job that no state holds.
-            expect({ first, refresh: refresh.slice(0, 400), firstTenantJobs: emulator.jobs().map((j) => j.id), heldInState: held }).toEqual(
-                expect.objectContaining({ firstTenantJobs: [id], heldInState: true }));
+            const preview = await p.cli(["preview", "--diff"]);
+            expect(preview.stdout).toMatch(/\+-qualys:pm:DeploymentJob: \(replace\)[\s\S]*::nightly\]/);
+            await p.cli(["up", "--yes"]);
+            const held = (JSON.parse(p.stateText()).checkpoint.latest.resources as any[]).filter((r) => r.type === "qualys:pm:DeploymentJob").map((r) => r.id);
+            expect({ firstTenant: emulator.jobs().map((j) => j.id), secondTenant: other.jobs().map((j) => j.id), held }).toEqual(
+                { firstTenant: [], secondTenant: [held[0]], held: [expect.any(String)] });
         } finally {
             await other.close();
         }

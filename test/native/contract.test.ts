@@ -77,9 +77,10 @@ describe("provider configuration", () => {
         expect(JSON.stringify(failures)).not.toContain("hunter2");
     });
 
-    test("DiffConfig lists the changed settings and replaces nothing", async () => {
+    test("DiffConfig lists the changed settings; another gateway (another tenant) replaces, any other setting changes in place", async () => {
         const diff = await plugin.diffConfig(settings(emulator), { ...settings(emulator), gatewayUrl: "http://127.0.0.1:1" });
-        expect(diff).toEqual({ changes: "DIFF_SOME", diffs: ["gatewayUrl"], replaces: [], hasDetailedDiff: true, detailedDiff: { gatewayUrl: "UPDATE" } });
+        expect(diff).toEqual({ changes: "DIFF_SOME", diffs: ["gatewayUrl"], replaces: ["gatewayUrl"], hasDetailedDiff: true, detailedDiff: { gatewayUrl: "UPDATE_REPLACE" } });
+        expect(await plugin.diffConfig(settings(emulator), { ...settings(emulator), maxRetries: "5" })).toMatchObject({ diffs: ["maxRetries"], replaces: [] });
         expect((await plugin.diffConfig(settings(emulator), settings(emulator))).changes).toBe("DIFF_NONE");
     });
 

@@ -64,6 +64,19 @@ export class PluginProcess {
         keepOutput(`native-plugin-${name}.log`, [...this.stdout, ...this.stderr].join(""));
     }
 
+    /** Resolves once the plugin's log holds `text` (the plugin's own word that it got there, not a guess at time). */
+    logged(text: string): Promise<void> {
+        return new Promise((resolve) => {
+            const look = () => {
+                if (!this.stderr.join("").includes(text)) return;
+                this.child!.stderr!.off("data", look);
+                resolve();
+            };
+            this.child!.stderr!.on("data", look);
+            look();
+        });
+    }
+
     private rpc(method: string, request: unknown): Promise<any> {
         return new Promise((resolve, reject) => this.client[method](request, (error: any, response: any) => (error ? reject(withPartial(error)) : resolve(response))));
     }

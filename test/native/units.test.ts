@@ -33,8 +33,11 @@ describe("where the settings come from", () => {
     });
 
     test("DiffConfig compares settings only, secrets unwrapped", () => {
-        expect(diffConfig({ password: secret("a"), version: "1" }, { password: "a", version: "2" })).toEqual([]);
-        expect(diffConfig({ maxRetries: "3" }, { maxRetries: "4" })).toEqual(["maxRetries"]);
+        expect(diffConfig({ password: secret("a"), version: "1" }, { password: "a", version: "2" })).toEqual({ changed: [], replaces: [] });
+        expect(diffConfig({ maxRetries: "3" }, { maxRetries: "4" })).toEqual({ changed: ["maxRetries"], replaces: [] });
+        // Another gateway is another tenant; the same origin spelt otherwise is not.
+        expect(diffConfig({ gatewayUrl: "https://gateway.qg1.apps.qualys.com" }, { gatewayUrl: "https://gateway.qg2.apps.qualys.eu" })).toEqual({ changed: ["gatewayUrl"], replaces: ["gatewayUrl"] });
+        expect(diffConfig({ gatewayUrl: "https://gateway.qg1.apps.qualys.com" }, { gatewayUrl: "https://Gateway.qg1.apps.qualys.com/" })).toEqual({ changed: ["gatewayUrl"], replaces: [] });
     });
 });
 
