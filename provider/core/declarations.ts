@@ -21,19 +21,23 @@ function keysOf({ platform, name, adoptJobId }: Declared): string[] {
 }
 
 export class Declarations {
-    private readonly holders = new Map<string, string>();
+    /** Per job key, the resource that declared it first: its identity (a URN on the native face) and its name. */
+    private readonly holders = new Map<string, { resource: string; label: string }>();
 
-    /** The refusal when another resource of this run declared the same job; otherwise undefined, and the job is noted as `resource`'s. */
-    declare(resource: string, job: Declared): string | undefined {
+    /**
+     * The refusal when another resource of this run declared the same job; otherwise undefined, and the
+     * job is noted as `resource`'s. `label` is how a message names the resource (its name in the program).
+     */
+    declare(resource: string, job: Declared, label = resource): string | undefined {
         const keys = keysOf(job);
         for (const key of keys) {
             const holder = this.holders.get(key);
-            if (holder !== undefined && holder !== resource) {
-                return `DeploymentJob "${resource}" and DeploymentJob "${holder}" both declare the Qualys ${key}; each job belongs to one resource ` +
+            if (holder !== undefined && holder.resource !== resource) {
+                return `DeploymentJob "${label}" and DeploymentJob "${holder.label}" both declare the Qualys ${key}; each job belongs to one resource ` +
                     "(destroying one would delete the other's job): give one of them another job name";
             }
         }
-        for (const key of keys) this.holders.set(key, resource);
+        for (const key of keys) this.holders.set(key, { resource, label });
         return undefined;
     }
 }

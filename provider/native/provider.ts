@@ -57,7 +57,7 @@ export class NativeProvider {
      */
     check(olds: Props, news: Props, urn = ""): { inputs: Props; failures: CheckFailure[] } {
         const given = unwrap(news) as Props;
-        const twice = urn ? this.declarations.declare(urn.split("::").pop()!, given) : undefined;
+        const twice = urn ? this.declarations.declare(urn, given, urn.split("::").pop()) : undefined;
         const { inputs, failures } = checkJob(unwrap(olds) as Props, given, twice);
         return { inputs: inputs ? wrapSecrets(inputs, secretKeys(news)) : news, failures };
     }
