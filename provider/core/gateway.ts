@@ -50,6 +50,11 @@ export function checkedGateway(gatewayUrl: string, insecureAllowHttp: boolean): 
     return new URL(gatewayUrl);
 }
 
+/** A gateway as the tenant it names, its origin: a trailing slash or the host's case is the same gateway. A value that is no http(s) URL is kept as it is. */
+export function gatewayOrigin(value: unknown): unknown {
+    return (typeof value === "string" && parsedHttp(value)?.origin) || value;
+}
+
 function parsedHttp(value: string): URL | undefined {
     try {
         const url = new URL(value);

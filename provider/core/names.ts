@@ -19,7 +19,12 @@ export function asStated(held: unknown, stated: unknown): unknown {
 
 /** Two names that are one job's for ownership (the same-name stop, the lost-answer lookup): `storedAs`, and case. */
 export function sameName(stored: string, sent: string): boolean {
-    return rewritable(stored).toLowerCase() === rewritable(sent).toLowerCase();
+    return ownershipKey(stored) === ownershipKey(sent);
+}
+
+/** A name as `sameName` compares it: names of one job for ownership have one key. */
+export function ownershipKey(name: string): string {
+    return rewritable(name).toLowerCase();
 }
 
 /**

@@ -6,6 +6,7 @@
 // seen holds that job" proves nothing, and a job of the declared name that already exists is never
 // taken: the create stops before any write, naming the job and the ways out.
 import { checkedJobId, PmClient } from "./client";
+import { ownershipKey } from "./names";
 import type { ApiJob } from "./fields";
 import { show } from "./quote";
 
@@ -56,13 +57,13 @@ export function forgetAdopted(id: string): void {
 /**
  * The creates of one platform and name in this process, one after the other: the engine runs creates
  * in parallel, and a second create's lookup, made while the first one's POST is on its way, would
- * find no job and POST a second. In turn, the second finds the first's job and stops. The key is
- * coarse (case and white space folded, as the server may fold them): it only ever serializes more.
+ * find no job and POST a second. In turn, the second finds the first's job and stops. Names are one
+ * job's as the same-name stop judges them (names.ts sameName: entities, white space, case).
  */
 const CREATES = new Map<string, Promise<unknown>>();
 
 export async function oneCreateAtATime<T>(platform: string, name: string, create: () => Promise<T>): Promise<T> {
-    const key = `${platform}\n${name.trim().replace(/\s+/g, " ").toLowerCase()}`;
+    const key = `${platform}\n${ownershipKey(name)}`;
     const before = CREATES.get(key) ?? Promise.resolve();
     const mine = before.then(create);
     const settled = mine.then(() => undefined, () => undefined);

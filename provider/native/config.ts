@@ -3,6 +3,7 @@
 // the engine derives, and PULUMI_CONFIG, which the engine sets on every provider process), then the
 // environment. Typing, validation and every message are the core's (core/settings.ts checkSettings).
 import { CheckFailure } from "../core/validate";
+import { gatewayOrigin } from "../core/gateway";
 import { checkSettings, SETTING_SOURCES } from "../core/settings";
 import { unwrap } from "./values";
 
@@ -45,15 +46,6 @@ export function checkConfig(news: Record<string, unknown>, env: NodeJS.ProcessEn
     return checkSettings({ ...asConfigKeys(stackConfig(env)), ...asConfigKeys(unwrap(news) as Record<string, unknown>) }, env);
 }
 
-/** A gateway as an origin, so that a trailing slash or a host's case is no change of tenant. */
-function origin(value: unknown): unknown {
-    try {
-        return typeof value === "string" ? new URL(value).origin : value;
-    } catch {
-        return value;
-    }
-}
-
 /**
  * DiffConfig: the settings that differ between the old and new provider inputs. A new gateway is a
  * new tenant: its jobs are not the old one's, so the engine replaces each job of this provider (made
@@ -63,6 +55,6 @@ function origin(value: unknown): unknown {
 export function diffConfig(olds: Record<string, unknown>, news: Record<string, unknown>): { changed: string[]; replaces: string[] } {
     const [before, after] = [unwrap(olds) as Record<string, unknown>, unwrap(news) as Record<string, unknown>];
     const changed = Object.keys(SETTING_SOURCES).filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
-    const moved = changed.includes("gatewayUrl") && before.gatewayUrl !== undefined && origin(before.gatewayUrl) !== origin(after.gatewayUrl);
+    const moved = changed.includes("gatewayUrl") && before.gatewayUrl !== undefined && gatewayOrigin(before.gatewayUrl) !== gatewayOrigin(after.gatewayUrl);
     return { changed, replaces: moved ? ["gatewayUrl"] : [] };
 }
